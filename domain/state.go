@@ -1,0 +1,203 @@
+package domain
+
+// State is what the writer must know to decide the next command: the
+// ledger's registers and every account's balance. It is rebuilt by applying
+// events in order and never read from anywhere else.
+type State struct {
+	Opened bool
+	Ledger LedgerOpened
+
+	Villages   map[string]*VillageRegistered
+	Households map[string]*Household
+	Funds      map[string]*Fund
+	Projects   map[string]*Project
+	Batches    map[string]*Batch
+	Writes     map[string]*Write // money writes by id, the namespace reversals name
+	Balances   map[Account]Money
+}
+
+// Household is a registered household and what has happened to it since.
+type Household struct {
+	HouseholdRegistered
+	Removed bool
+}
+
+// Fund is an allocation or an integration: money with its own id, level,
+// programme and document, kept apart so it can never be spent twice.
+type Fund struct {
+	ID          string
+	Pool        string // PoolPoverty or PoolIntegrated
+	SourceLevel string // central … other; "farm" for integrations
+	Programme   string
+	FiscalYear  int
+	DocumentNo  string
+	Amount      Money
+}
+
+// Account answers the fund's pool account.
+func (f *Fund) Account() Account { return FundAccount(f.Pool, f.ID) }
+
+// Project is an approved project with its net appropriations.
+type Project struct {
+	ProjectApproved
+	Status       string // approved, started, completed, accepted, cancelled
+	Appropriated Money  // net of reversals
+	Recovered    Money
+}
+
+// Batch is a payout batch with the state of each line.
+type Batch struct {
+	ID      string
+	Fund    string
+	Lines   map[string]*LineState // by household
+	Results bool                  // some bank result was recorded
+}
+
+// LineState is one batch line: amount and bank status ("" until reported).
+type LineState struct {
+	Amount Money
+	Status string
+}
+
+// Write is a money write that a reversal can name.
+type Write struct {
+	ID         string
+	Type       string // event type
+	Postings   []Posting
+	Project    string // for appropriations and recoveries
+	Amount     Money
+	Reverses   string // for a reversal: the write it reversed
+	ReversedBy string // the reversal that reversed this write, if any
+}
+
+// NewState answers the state of a ledger that has recorded nothing.
+func NewState() *State {
+	return &State{
+		Villages:   map[string]*VillageRegistered{},
+		Households: map[string]*Household{},
+		Funds:      map[string]*Fund{},
+		Projects:   map[string]*Project{},
+		Batches:    map[string]*Batch{},
+		Writes:     map[string]*Write{},
+		Balances:   map[Account]Money{},
+	}
+}
+
+// Balance answers an account's balance (zero if it never moved).
+func (s *State) Balance(a Account) Money { return s.Balances[a] }
+
+// Active reports whether a write's effect stands: it was never reversed, or
+// its reversal was itself reversed.
+func (s *State) Active(id string) bool {
+	w, ok := s.Writes[id]
+	if !ok {
+		return false
+	}
+	return w.ReversedBy == "" || !s.Active(w.ReversedBy)
+}
+
+// Apply records an event's effect. It never fails: the rules were checked
+// when the event was decided, and history must replay even if rules change.
+func (s *State) Apply(e Event) {
+	if m, ok := e.(MoneyEvent); ok {
+		for _, p := range m.Entries() {
+			s.Balances[p.Account] = s.Balances[p.Account].Add(p.Amount)
+		}
+	}
+	switch e := e.(type) {
+	case LedgerOpened:
+		s.Opened, s.Ledger = true, e
+	case VillageRegistered:
+		v := e
+		s.Villages[e.ID] = &v
+	case HouseholdRegistered:
+		s.Households[e.ID] = &Household{HouseholdRegistered: e}
+	case HouseholdExited:
+		if h := s.Households[e.Household]; h != nil {
+			h.Status = "exited"
+		}
+	case HouseholdReturned:
+		if h := s.Households[e.Household]; h != nil {
+			h.Status = "returned"
+		}
+	case HouseholdRemoved:
+		if h := s.Households[e.Household]; h != nil {
+			h.Removed = true
+		}
+	case HouseholdCardChanged:
+		if h := s.Households[e.Household]; h != nil {
+			h.BankName, h.BankAccount = e.BankName, e.BankAccount
+		}
+	case FundAllocated:
+		s.Funds[e.ID] = &Fund{ID: e.ID, Pool: PoolPoverty, SourceLevel: e.SourceLevel, Programme: e.Programme,
+			FiscalYear: e.FiscalYear, DocumentNo: e.DocumentNo, Amount: e.Amount}
+		s.addWrite(e.ID, e, "", e.Amount)
+	case FundIntegrated:
+		s.Funds[e.ID] = &Fund{ID: e.ID, Pool: PoolIntegrated, SourceLevel: "farm", Programme: e.Programme,
+			FiscalYear: e.FiscalYear, DocumentNo: e.DocumentNo, Amount: e.Amount}
+		s.addWrite(e.ID, e, "", e.Amount)
+	case ProjectApproved:
+		s.Projects[e.ID] = &Project{ProjectApproved: e, Status: "approved"}
+	case ProjectStatusChanged:
+		if p := s.Projects[e.Project]; p != nil {
+			p.Status = e.Status
+		}
+	case FundsAppropriated:
+		s.addWrite(e.ID, e, e.Project, e.Amount)
+		s.projectDelta(s.Writes[e.ID], 1)
+	case ProjectPaid:
+		s.addWrite(e.ID, e, e.Project, e.Amount)
+	case FundsRecovered:
+		s.addWrite(e.ID, e, e.Project, e.Amount)
+		s.projectDelta(s.Writes[e.ID], 1)
+	case PayoutMade:
+		s.addWrite(e.ID, e, "", e.Amount)
+	case PayoutBatchAccepted:
+		b := &Batch{ID: e.ID, Fund: e.Fund, Lines: make(map[string]*LineState, len(e.Lines))}
+		for _, l := range e.Lines {
+			b.Lines[l.Household] = &LineState{Amount: l.Amount}
+		}
+		s.Batches[e.ID] = b
+		s.addWrite(e.ID, e, "", e.Control.Amount)
+	case BankResultsRecorded:
+		if b := s.Batches[e.Batch]; b != nil {
+			b.Results = true
+			for _, l := range e.Lines {
+				if ls := b.Lines[l.Household]; ls != nil {
+					ls.Status = l.Status
+				}
+			}
+		}
+	case WriteReversed:
+		w := &Write{ID: e.ID, Type: e.EventType(), Postings: e.Postings, Reverses: e.Reverses}
+		s.Writes[e.ID] = w
+		if target := s.Writes[e.Reverses]; target != nil {
+			target.ReversedBy = e.ID
+			s.projectDelta(w, 1)
+		}
+	}
+}
+
+func (s *State) addWrite(id string, e MoneyEvent, project string, amount Money) {
+	s.Writes[id] = &Write{ID: id, Type: e.EventType(), Postings: e.Entries(), Project: project, Amount: amount}
+}
+
+// projectDelta keeps a project's net appropriated and recovered figures as
+// writes take effect (sign 1) or are undone (sign -1); a reversal undoes what
+// it reverses, so a reversal of a reversal redoes it.
+func (s *State) projectDelta(w *Write, sign int64) {
+	switch w.Type {
+	case "write.reversed":
+		if target := s.Writes[w.Reverses]; target != nil {
+			s.projectDelta(target, -sign)
+		}
+	case "project.appropriated":
+		if p := s.Projects[w.Project]; p != nil {
+			p.Appropriated = p.Appropriated.Add(w.Amount.MulInt(sign))
+		}
+	case "project.recovered":
+		if p := s.Projects[w.Project]; p != nil {
+			p.Recovered = p.Recovered.Add(w.Amount.MulInt(sign))
+		}
+	}
+}

@@ -1,0 +1,138 @@
+package domain
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// AmountText is a request amount as the client wrote it: a JSON string or an
+// exact JSON number, kept as text so that Decide can parse it strictly and
+// name the field when it is wrong ("1.001", "1e3", "-5" are rejected there).
+type AmountText string
+
+// UnmarshalJSON keeps the literal text of a string or number.
+func (a *AmountText) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+	} else if s == "null" {
+		s = ""
+	}
+	*a = AmountText(s)
+	return nil
+}
+
+func amount(field string, a AmountText) (Money, error) {
+	m, err := ParseAmount(string(a))
+	if err != nil {
+		return Money{}, invalid(field, "%s: %v", field, err)
+	}
+	return m, nil
+}
+
+// maxText is the longest free-text reference (period, batch, document or
+// voucher number) a write may carry.
+const maxText = 64
+
+// maxName is the longest name (of a village, person, project, programme, payee).
+const maxName = 128
+
+func text(field, v string, max int) error {
+	if strings.TrimSpace(v) == "" {
+		return invalid(field, "%s is required", field)
+	}
+	if utf8.RuneCountInString(v) > max {
+		return invalid(field, "%s is longer than %d characters", field, max)
+	}
+	if !utf8.ValidString(v) || strings.ContainsAny(v, "\x00\r\n\t") {
+		return invalid(field, "%s holds control characters", field)
+	}
+	return nil
+}
+
+func optionalText(field, v string, max int) error {
+	if v == "" {
+		return nil
+	}
+	return text(field, v, max)
+}
+
+// ValidID reports whether id can name a record: 1 to 64 ASCII letters, digits,
+// '.', '-' or '_'. Ids appear in account names and URLs, so they are kept plain.
+func ValidID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func id(field, v string) error {
+	if v == "" {
+		return invalid(field, "%s is required", field)
+	}
+	if !ValidID(v) {
+		return invalid(field, "%s %q must be 1 to 64 letters, digits, '.', '-' or '_'", field, v)
+	}
+	return nil
+}
+
+func oneOf(field, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return invalid(field, "%s %q must be one of %s", field, v, strings.Join(allowed, ", "))
+}
+
+func year(field string, y int) error {
+	if y < 1949 || y > 2200 {
+		return invalid(field, "%s %d is not a plausible year", field, y)
+	}
+	return nil
+}
+
+func date(field, v string) error {
+	if _, err := time.Parse("2006-01-02", v); err != nil {
+		return invalid(field, "%s %q must be a date like 2019-05-01", field, v)
+	}
+	return nil
+}
+
+// ValidIDNumber checks an 18-character resident ID number (GB 11643): 17
+// digits and a check character (digit or X) computed by ISO 7064 MOD 11-2.
+func ValidIDNumber(s string) bool {
+	if len(s) != 18 || !allDigits(s[:17]) {
+		return false
+	}
+	check := s[17]
+	if check == 'x' {
+		check = 'X'
+	}
+	return check == IDNumberCheck(s[:17])
+}
+
+// IDNumberCheck answers the check character for the first 17 digits of an
+// ID number (used to build valid fake IDs for demo data).
+func IDNumberCheck(first17 string) byte {
+	weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i := 0; i < 17 && i < len(first17); i++ {
+		sum += int(first17[i]-'0') * weights[i]
+	}
+	return "10X98765432"[sum%11]
+}
+
+func bankAccount(field, v string) error {
+	if len(v) < 8 || len(v) > 30 || !allDigits(v) {
+		return invalid(field, "%s must be 8 to 30 digits", field)
+	}
+	return nil
+}

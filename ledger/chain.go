@@ -1,0 +1,91 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/eventstore"
+)
+
+// Verification is the outcome of walking a ledger's hash chain.
+type Verification struct {
+	Valid       bool    `json:"valid"`
+	Seq         uint64  `json:"seq"`       // last commit checked (the head when valid)
+	HeadHash    string  `json:"head_hash"` // hash of that commit
+	FirstBadSeq *uint64 `json:"first_bad_seq"`
+	Problem     string  `json:"problem,omitempty"`
+}
+
+// ChainError says which commit breaks the chain and how.
+type ChainError struct {
+	Seq    uint64
+	Reason string
+}
+
+func (e *ChainError) Error() string { return fmt.Sprintf("commit %d: %s", e.Seq, e.Reason) }
+
+// checkLink checks one stored record against the commit before it and
+// answers the decoded commit. Any edit of stored history fails here: the
+// record's own hash no longer matches its content, or (if the hash was
+// recomputed) the next commit's prev_hash no longer matches.
+func checkLink(ledger string, r eventstore.Record, prevHash string) (*domain.Commit, error) {
+	c, err := domain.UnmarshalCommit(r.Data)
+	if err != nil {
+		return nil, &ChainError{r.Seq, "cannot be decoded: " + err.Error()}
+	}
+	switch {
+	case c.Ledger != ledger:
+		return nil, &ChainError{r.Seq, fmt.Sprintf("belongs to ledger %q", c.Ledger)}
+	case c.Seq != r.Seq:
+		return nil, &ChainError{r.Seq, fmt.Sprintf("says it is commit %d", c.Seq)}
+	case c.PrevHash != prevHash:
+		return nil, &ChainError{r.Seq, "prev_hash does not match the hash of the commit before it"}
+	case c.ComputeHash() != c.Hash:
+		return nil, &ChainError{r.Seq, "hash does not match its content: the stored commit was altered"}
+	}
+	return c, nil
+}
+
+// Walk reads a ledger's commits in order, checking the chain, and calls fn
+// for each good commit up to and including seq upTo (0: to the head). It
+// stops at the first bad commit with a *ChainError.
+func Walk(ctx context.Context, store eventstore.Store, ledger string, upTo uint64, fn func(*domain.Commit) error) error {
+	prev := domain.GenesisHash
+	errStop := errors.New("stop")
+	err := store.Read(ctx, ledger, 1, func(r eventstore.Record) error {
+		if upTo != 0 && r.Seq > upTo {
+			return errStop
+		}
+		c, err := checkLink(ledger, r, prev)
+		if err != nil {
+			return err
+		}
+		prev = c.Hash
+		return fn(c)
+	})
+	if errors.Is(err, errStop) {
+		return nil
+	}
+	return err
+}
+
+// Verify walks the whole chain of a ledger and names the first bad commit.
+func Verify(ctx context.Context, store eventstore.Store, ledger string) (Verification, error) {
+	var v Verification
+	err := Walk(ctx, store, ledger, 0, func(c *domain.Commit) error {
+		v.Seq, v.HeadHash = c.Seq, c.Hash
+		return nil
+	})
+	var bad *ChainError
+	if errors.As(err, &bad) {
+		v.FirstBadSeq, v.Problem = &bad.Seq, bad.Reason
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	v.Valid = true
+	return v, nil
+}
