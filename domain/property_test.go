@@ -1,8 +1,10 @@
-package domain
+package domain_test
 
 import (
 	"testing"
 
+	. "github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/internal/gen"
 	"pgregory.net/rapid"
 )
 
@@ -27,12 +29,12 @@ func TestRandomHistoriesKeepTheBooksBalanced(t *testing.T) {
 				history = append(history, e)
 			}
 		}
-		for _, c := range genesisCommands() {
+		for _, c := range gen.Genesis() {
 			apply(c)
 		}
 		steps := rapid.IntRange(1, 120).Draw(t, "steps")
 		for i := 0; i < steps; i++ {
-			apply(genCommand(t, i))
+			apply(gen.Draw(t, i))
 			checkBooks(t, s)
 		}
 		replayed := NewState()

@@ -243,16 +243,18 @@ func (w *writer) stage(group []*pending) (batch []staged, leftover []*pending) {
 		}
 		key := p.req.IdempotencyKey
 		if key != "" {
-			if k, ok := w.keys[key]; ok {
-				p.done <- w.replay(k, p.req)
-				continue
-			}
+			// A key staged in this group is answered with that commit
+			// once it is durable; a key from an earlier group at once.
 			if j, ok := byKey[key]; ok {
 				if batch[j].commit.RequestHash != p.req.RequestHash {
 					p.done <- outcome{err: idempotencyConflict(key)}
 				} else {
 					batch[j].waiters = append(batch[j].waiters, p)
 				}
+				continue
+			}
+			if k, ok := w.keys[key]; ok {
+				p.done <- w.replay(k, p.req)
 				continue
 			}
 		}
