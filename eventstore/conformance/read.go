@@ -24,7 +24,14 @@ func (s *suite) readFromAnyPosition(t *testing.T) {
 		all = append(all, recs...)
 	}
 	head := uint64(len(all))
-	for from := uint64(1); from <= head+2; from++ {
+	// Every position of the first appends (starts, middles and ends of
+	// appends), some in the middle, and the tail.
+	var froms []uint64
+	for from := uint64(1); from <= 12; from++ {
+		froms = append(froms, from)
+	}
+	froms = append(froms, head/2-1, head/2, head/2+1, head-8, head-3, head-1, head, head+1, head+2)
+	for _, from := range froms {
 		checkRecords(t, l, from, readAll(t, st, l, from), all)
 	}
 }

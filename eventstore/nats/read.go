@@ -1,0 +1,239 @@
+package nats
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	natsgo "github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/fundledger/fundledger/eventstore"
+)
+
+// pullBytes bounds what one ordered consumer buffers. It must exceed the
+// largest message, or the server could never deliver one.
+const pullBytes = 2*MaxPayload + 8<<20
+
+// Read implements eventstore.Store: it finds the frame holding from, then
+// streams frames through one ordered consumer up to the head at call time.
+func (s *Store) Read(ctx context.Context, ledger string, from uint64, fn func(eventstore.Record) error) error {
+	if err := s.check(ledger); err != nil {
+		return err
+	}
+	from = max(from, 1)
+	head, hs, exists, err := s.fetchHead(ctx, ledger)
+	if err != nil || !exists || head < from {
+		return err
+	}
+	start, err := s.findFrame(ctx, ledger, from, hs)
+	if err != nil {
+		return err
+	}
+	if hs-start < maxGetFrames {
+		return s.getFrames(ctx, ledger, from, start, hs, fn)
+	}
+	return s.consume(ctx, ledger, from, start, hs, fn)
+}
+
+// maxGetFrames is the limit under which Read fetches frames one by one instead
+// of creating a consumer: a consumer costs a round trip through the
+// cluster's meta leader, a get only one request to the stream leader, and
+// short reads of the tail are what a writer or projection does most.
+const maxGetFrames = 8
+
+// getFrames delivers the records from from onwards held by the frames at
+// stream sequences start..stop, fetching each frame with one get.
+func (s *Store) getFrames(ctx context.Context, ledger string, from, start, stop uint64, fn func(eventstore.Record) error) error {
+	h, err := s.stream(ctx, ledger)
+	if err != nil {
+		return s.closedErr(err)
+	}
+	next := uint64(0)
+	for sseq := start; sseq <= stop; sseq++ {
+		m, err := h.GetMsg(ctx, sseq)
+		if err != nil {
+			return s.closedErr(fmt.Errorf("nats: ledger %s stream seq %d: %w", ledger, sseq, err))
+		}
+		if next, err = deliverFrame(ledger, sseq, from, next, m.Header, m.Data, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Follow implements eventstore.Store: Read that keeps the consumer open.
+func (s *Store) Follow(ctx context.Context, ledger string, from uint64, fn func(eventstore.Record) error) error {
+	if err := s.check(ledger); err != nil {
+		return err
+	}
+	from = max(from, 1)
+	// Wait for the ledger's stream: following a ledger before its first
+	// commit is normal (a projection started with the server).
+	wait := 20 * time.Millisecond
+	for {
+		attempt, cancel := context.WithTimeout(ctx, 2*time.Second)
+		head, hs, exists, err := s.fetchHead(attempt, ledger)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case s.closed.Load():
+			return eventstore.ErrClosed
+		case err != nil:
+			// A stream just created may still be electing its leader: a
+			// follower waits that out instead of failing.
+			s.log.Debug("nats: follow: head not known yet", "ledger", ledger, "err", err)
+		case exists:
+			start := hs + 1 // from is past the head: wait for what comes next
+			if from <= head {
+				if start, err = s.findFrame(ctx, ledger, from, hs); err != nil {
+					return err
+				}
+			}
+			return s.consume(ctx, ledger, from, start, 0, fn)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		if s.closed.Load() {
+			return eventstore.ErrClosed
+		}
+		wait = min(2*wait, 500*time.Millisecond)
+	}
+}
+
+// findFrame answers the stream sequence of the frame holding record from,
+// by binary search between 1 and headSeq. A frame at stream sequence k
+// starts at record k or later (every frame holds at least one record), so
+// the search never needs to look past stream sequence from.
+func (s *Store) findFrame(ctx context.Context, ledger string, from, headSeq uint64) (uint64, error) {
+	if from <= 1 {
+		return 1, nil
+	}
+	h, err := s.stream(ctx, ledger)
+	if err != nil {
+		return 0, s.closedErr(err)
+	}
+	lo, hi := uint64(1), min(headSeq, from)
+	for lo < hi {
+		mid := lo + (hi-lo+1)/2
+		m, err := h.GetMsg(ctx, mid)
+		if err != nil {
+			return 0, s.closedErr(fmt.Errorf("nats: ledger %s stream seq %d: %w", ledger, mid, err))
+		}
+		first, _, err := frameHeaders(m.Header)
+		if err != nil {
+			return 0, fmt.Errorf("ledger %s stream seq %d: %w", ledger, mid, err)
+		}
+		if first <= from {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo, nil
+}
+
+// consume delivers the records from from onwards, reading frames from stream
+// sequence start; with stop > 0 it ends after the frame at stream sequence
+// stop, otherwise it goes on until ctx is done.
+func (s *Store) consume(ctx context.Context, ledger string, from, start, stop uint64, fn func(eventstore.Record) error) error {
+	cons, err := s.js.OrderedConsumer(ctx, streamName(ledger), jetstream.OrderedConsumerConfig{
+		DeliverPolicy:     jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:       start,
+		InactiveThreshold: 30 * time.Second,
+	})
+	if err != nil {
+		return s.closedErr(fmt.Errorf("nats: reader for ledger %s: %w", ledger, err))
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessagesWithBytesLimit(256, pullBytes))
+	if err != nil {
+		return s.closedErr(fmt.Errorf("nats: reader for ledger %s: %w", ledger, err))
+	}
+	defer it.Stop()
+
+	next := uint64(0) // record sequence the next frame must start at; 0 before the first
+	for {
+		msg, err := it.Next(jetstream.NextContext(ctx))
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return ctxErr
+			}
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) || s.closed.Load() {
+				return eventstore.ErrClosed
+			}
+			return fmt.Errorf("nats: reading ledger %s: %w", ledger, err)
+		}
+		meta, err := msg.Metadata()
+		if err != nil {
+			return fmt.Errorf("nats: reading ledger %s: %w", ledger, err)
+		}
+		sseq := meta.Sequence.Stream
+		if next, err = deliverFrame(ledger, sseq, from, next, msg.Headers(), msg.Data(), fn); err != nil {
+			return err
+		}
+		if stop > 0 && sseq >= stop {
+			return nil
+		}
+	}
+}
+
+// deliverFrame checks the frame at stream sequence sseq and hands its
+// records from from onwards to fn. next is the record the frame must start
+// at (0 for the first frame read); it answers the record after the frame.
+func deliverFrame(ledger string, sseq, from, next uint64, hdr natsgo.Header, data []byte, fn func(eventstore.Record) error) (uint64, error) {
+	first, count, err := frameHeaders(hdr)
+	if err != nil {
+		return 0, fmt.Errorf("ledger %s stream seq %d: %w", ledger, sseq, err)
+	}
+	if next != 0 && first != next {
+		return 0, fmt.Errorf("nats: ledger %s stream seq %d starts at record %d, want %d: the log has a gap or overlap", ledger, sseq, first, next)
+	}
+	if next == 0 && first > from {
+		return 0, fmt.Errorf("nats: ledger %s: reading from %d found a first frame starting at %d", ledger, from, first)
+	}
+	recs, err := decodeFrame(data)
+	if err != nil {
+		return 0, fmt.Errorf("ledger %s stream seq %d: %w", ledger, sseq, err)
+	}
+	if uint64(len(recs)) != count {
+		return 0, fmt.Errorf("%w: ledger %s stream seq %d holds %d records, header says %d", errBadFrame, ledger, sseq, len(recs), count)
+	}
+	for i, rec := range recs {
+		seq := first + uint64(i)
+		if seq < from {
+			continue
+		}
+		if err := fn(eventstore.Record{Ledger: ledger, Seq: seq, Data: rec}); err != nil {
+			return 0, err
+		}
+	}
+	return first + count, nil
+}
+
+// Ledgers implements eventstore.Store: the fundledger streams that hold at
+// least one message, in lexical order.
+func (s *Store) Ledgers(ctx context.Context) ([]string, error) {
+	if s.closed.Load() {
+		return nil, eventstore.ErrClosed
+	}
+	lister := s.js.ListStreams(ctx, jetstream.WithStreamListSubject(subjectPrefix+"*"))
+	var out []string
+	for info := range lister.Info() {
+		code, ok := strings.CutPrefix(info.Config.Name, streamPrefix)
+		if ok && info.State.Msgs > 0 && eventstore.ValidLedgerCode(code) {
+			out = append(out, code)
+		}
+	}
+	if err := lister.Err(); err != nil {
+		return nil, s.closedErr(fmt.Errorf("nats: list ledgers: %w", err))
+	}
+	slices.Sort(out)
+	return out, nil
+}
