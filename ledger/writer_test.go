@@ -43,11 +43,21 @@ func openCounty(t testing.TB, m *Manager, households int) {
 	t.Helper()
 	submit(t, m, domain.OpenLedger{Code: code, Name: "某县"})
 	submit(t, m, domain.RegisterVillage{ID: "V001", Name: "罗田村", Township: "某镇", PoorVillage: true})
+	// Concurrently, so that group commit keeps large setups quick.
+	var wg sync.WaitGroup
 	for i := 0; i < households; i++ {
-		submit(t, m, domain.RegisterHousehold{ID: fmt.Sprintf("H%04d", i), Village: "V001", HeadName: "户主",
-			IDNumber: "11010519491231002X", Members: 3, Category: "ordinary", Status: "poor",
-			BankName: "农商银行", BankAccount: "6217000011112222"})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := m.Submit(context.Background(), code, Request{Command: domain.RegisterHousehold{ID: fmt.Sprintf("H%04d", i),
+				Village: "V001", HeadName: "户主", IDNumber: "11010519491231002X", Members: 3, Category: "ordinary",
+				Status: "poor", BankName: "农商银行", BankAccount: "6217000011112222"}})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
 	}
+	wg.Wait()
 }
 
 func payout(id, household, fund, amount string) domain.Payout {
