@@ -1,0 +1,73 @@
+package projections
+
+import (
+	"encoding/csv"
+	"io"
+)
+
+// Export is everything a Model answers, for the replay CLI and exports: the
+// summary and every balance of every kind.
+type Export struct {
+	Head
+	Summary  Summary                   `json:"summary"`
+	Balances map[string]map[string]any `json:"balances"` // kind → id → balance
+}
+
+// Export answers the summary and all balances.
+func (m *Model) Export() Export {
+	out := Export{Head: m.head(), Summary: m.summary(), Balances: map[string]map[string]any{}}
+	for _, kind := range Kinds {
+		byID := map[string]any{}
+		for _, id := range m.IDs(kind) {
+			if v, ok := m.Balance(kind, id); ok {
+				byID[id] = v
+			}
+		}
+		out.Balances[kind] = byID
+	}
+	return out
+}
+
+// WriteCSV writes every balance as one row: kind, id, received, spent,
+// balance, and the seq and head hash they reflect. It starts with a UTF-8
+// byte order mark so that Excel reads Chinese names correctly.
+func (m *Model) WriteCSV(w io.Writer) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"kind", "id", "received", "spent", "balance", "seq", "head_hash"})
+	seq := itoa(int(m.st.Seq))
+	for _, kind := range Kinds {
+		for _, id := range m.IDs(kind) {
+			v, ok := m.Balance(kind, id)
+			if !ok {
+				continue
+			}
+			f := flowOf(v)
+			_ = cw.Write([]string{kind, id, f.Received.String(), f.Spent.String(), f.Balance.String(), seq, m.st.Hash})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func flowOf(v any) Flow {
+	switch b := v.(type) {
+	case ProjectBalance:
+		return b.Flow
+	case VillageBalance:
+		return b.Flow
+	case HouseholdBalance:
+		return b.Flow
+	case FundBalance:
+		return b.Flow
+	case SourceBalance:
+		return b.Flow
+	case PayeeBalance:
+		return b.Flow
+	case PoolBalance:
+		return b.Flow
+	}
+	return Flow{}
+}

@@ -1,0 +1,278 @@
+package projections
+
+import (
+	"github.com/fundledger/fundledger/domain"
+)
+
+// apply folds one event of commit c. It never fails: the decider checked the
+// rules when the event was written, and old history must replay even if a
+// rule changes later. References to things the model does not know (which a
+// valid history never has) are skipped.
+func (m *Model) apply(c *domain.Commit, e domain.Event) {
+	switch e := e.(type) {
+	case domain.LedgerOpened:
+		m.st.Opened, m.st.Info = true, e
+	case domain.VillageRegistered:
+		m.village(e.ID).Info = e
+	case domain.HouseholdRegistered:
+		m.st.Households[e.ID] = &household{Info: e}
+		v := m.village(e.Village)
+		v.Households = append(v.Households, e.ID)
+	case domain.HouseholdExited:
+		if h := m.st.Households[e.Household]; h != nil {
+			h.Info.Status, h.ExitYear = "exited", e.Year
+		}
+	case domain.HouseholdReturned:
+		if h := m.st.Households[e.Household]; h != nil {
+			h.Info.Status = "returned"
+		}
+	case domain.HouseholdRemoved:
+		if h := m.st.Households[e.Household]; h != nil {
+			h.Removed = true
+		}
+	case domain.HouseholdCardChanged:
+		if h := m.st.Households[e.Household]; h != nil {
+			h.Info.BankName, h.Info.BankAccount = e.BankName, e.BankAccount
+		}
+	case domain.FundAllocated:
+		m.st.Funds[e.ID] = &fund{ID: e.ID, Pool: domain.PoolPoverty, Level: e.SourceLevel, Programme: e.Programme,
+			FiscalYear: e.FiscalYear, DocumentNo: e.DocumentNo, Seq: c.Seq}
+		m.write(e.ID, &write{Type: e.EventType(), Fund: e.ID, Amount: e.Amount}, e.Postings)
+	case domain.FundIntegrated:
+		m.st.Funds[e.ID] = &fund{ID: e.ID, Pool: domain.PoolIntegrated, Level: "farm", Programme: e.Programme,
+			FiscalYear: e.FiscalYear, DocumentNo: e.DocumentNo, Seq: c.Seq}
+		m.write(e.ID, &write{Type: e.EventType(), Fund: e.ID, Amount: e.Amount}, e.Postings)
+	case domain.ProjectApproved:
+		m.st.Projects[e.ID] = &project{Info: e, Status: "approved",
+			Dates: map[string]string{"approved": c.Time.In(chinaTime).Format("2006-01-02")}, Funds: map[string]*projectFund{}}
+		if e.Village != "" {
+			v := m.village(e.Village)
+			v.Projects = append(v.Projects, e.ID)
+		}
+	case domain.ProjectStatusChanged:
+		if p := m.st.Projects[e.Project]; p != nil {
+			p.Status = e.Status
+			p.Dates[e.Status] = e.Date
+		}
+	case domain.FundsAppropriated:
+		m.write(e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Amount: e.Amount}, e.Postings)
+	case domain.ProjectPaid:
+		m.write(e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Payee: e.Payee, Amount: e.Amount}, e.Postings)
+	case domain.FundsRecovered:
+		m.write(e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Amount: e.Amount}, e.Postings)
+	case domain.PayoutMade:
+		if h := m.st.Households[e.Household]; h != nil {
+			h.Lines = append(h.Lines, line{Write: e.ID, Item: m.in(e.Item), Standard: e.Standard, Period: m.in(e.Period),
+				Fund: m.in(e.Fund), Amount: e.Amount, Seq: c.Seq, Reversed: true})
+		}
+		m.write(e.ID, &write{Type: e.EventType(), Fund: e.Fund, Household: e.Household, Amount: e.Amount}, e.Postings)
+	case domain.PayoutBatchAccepted:
+		b := &batch{Fund: e.Fund, Item: e.Item, Period: e.Period, Households: make([]string, 0, len(e.Lines))}
+		item, period, fundID := m.in(e.Item), m.in(e.Period), m.in(e.Fund)
+		for _, l := range e.Lines {
+			b.Households = append(b.Households, l.Household)
+			if h := m.st.Households[l.Household]; h != nil {
+				// Lines start reversed (not counting); the write's effect below
+				// makes them count, the same path a reversal of a reversal takes.
+				h.Lines = append(h.Lines, line{Write: e.ID, Batch: true, Item: item, Standard: e.Standard, Period: period,
+					Fund: fundID, Amount: l.Amount, Seq: c.Seq, Reversed: true})
+			}
+		}
+		m.st.Batches[e.ID] = b
+		m.write(e.ID, &write{Type: e.EventType(), Fund: e.Fund, Amount: e.Control.Amount}, e.Postings)
+	case domain.BankResultsRecorded:
+		m.post(e.Postings, -1) // failed and returned lines undo what the batch posted
+		for _, r := range e.Lines {
+			l := m.line(r.Household, e.Batch)
+			if l == nil {
+				continue
+			}
+			before := l.counts()
+			l.Bank, l.BankRef, l.Reason = r.Status, r.BankRef, r.Reason
+			m.lineDelta(r.Household, l, before)
+			if before && !l.counts() {
+				m.st.Undelivered.add(r.Household, l.Amount)
+			}
+		}
+	case domain.WriteReversed:
+		target := m.st.Writes[e.Reverses]
+		pol := int8(-1)
+		if target != nil {
+			pol = -target.Polarity
+			target.ReversedBy = e.ID
+		}
+		w := &write{Type: e.EventType(), Polarity: pol, Reverses: e.Reverses}
+		m.st.Writes[e.ID] = w
+		m.post(e.Postings, pol)
+		if target != nil {
+			m.effect(target, e.Reverses, -1)
+		}
+	}
+}
+
+// write records a money write, posts it and applies its effect.
+func (m *Model) write(id string, w *write, ps []domain.Posting) {
+	w.Polarity = 1
+	m.st.Writes[id] = w
+	m.post(ps, 1)
+	m.effect(w, id, 1)
+}
+
+// post adds postings to the accounts' flows. A posting whose sign, times the
+// write's polarity, is positive adds to received; otherwise it is a movement
+// out (spent) — or, for a write that undoes another, the undoing of one.
+func (m *Model) post(ps []domain.Posting, polarity int8) {
+	for _, p := range ps {
+		f := m.st.Accounts[p.Account]
+		if f == nil {
+			f = &flow{}
+			m.st.Accounts[p.Account] = f
+		}
+		sign := p.Amount.Decimal().Sign()
+		switch {
+		case sign == 0:
+		case sign*int(polarity) > 0:
+			f.Received = f.Received.Add(p.Amount)
+		default:
+			f.Spent = f.Spent.Sub(p.Amount)
+		}
+	}
+}
+
+// effect applies (sign +1) or undoes (sign -1) what a write means beyond its
+// postings: fund and project figures, payee totals, payout lines. A reversal
+// undoes what it reverses, so undoing a reversal redoes the original.
+func (m *Model) effect(w *write, id string, sign int) {
+	amt := w.Amount
+	if sign < 0 {
+		amt = amt.Neg()
+	}
+	f := m.st.Funds[w.Fund]
+	switch w.Type {
+	case "write.reversed":
+		if t := m.st.Writes[w.Reverses]; t != nil {
+			m.effect(t, w.Reverses, -sign)
+		}
+	case "fund.allocated", "fund.integrated":
+		if f != nil {
+			f.Amount = f.Amount.Add(amt)
+		}
+	case "project.appropriated":
+		if pf := m.projectFund(w.Project, w.Fund); pf != nil {
+			pf.Appropriated = pf.Appropriated.Add(amt)
+		}
+		if f != nil {
+			f.Appropriated = f.Appropriated.Add(amt)
+		}
+	case "project.paid":
+		if pf := m.projectFund(w.Project, w.Fund); pf != nil {
+			pf.Paid = pf.Paid.Add(amt)
+		}
+		if f != nil {
+			f.ProjectPaid = f.ProjectPaid.Add(amt)
+		}
+		py := m.st.Payees[w.Payee]
+		if py == nil {
+			py = &payee{ByProject: map[string]domain.Money{}}
+			m.st.Payees[w.Payee] = py
+		}
+		py.Payments += sign
+		py.ByProject[w.Project] = py.ByProject[w.Project].Add(amt)
+	case "project.recovered":
+		if pf := m.projectFund(w.Project, w.Fund); pf != nil {
+			pf.Recovered = pf.Recovered.Add(amt)
+		}
+		if f != nil {
+			f.Recovered = f.Recovered.Add(amt)
+		}
+	case "payout.made":
+		m.setReversed(w.Household, id, sign < 0)
+	case "payout_batch.accepted":
+		if b := m.st.Batches[id]; b != nil {
+			for _, h := range b.Households {
+				m.setReversed(h, id, sign < 0)
+			}
+		}
+	}
+}
+
+func (m *Model) setReversed(hid, writeID string, reversed bool) {
+	l := m.line(hid, writeID)
+	if l == nil {
+		return
+	}
+	before := l.counts()
+	l.Reversed = reversed
+	m.lineDelta(hid, l, before)
+}
+
+// lineDelta keeps item and fund totals in step when a line starts or stops
+// counting.
+func (m *Model) lineDelta(hid string, l *line, before bool) {
+	after := l.counts()
+	if before == after {
+		return
+	}
+	sign, amt := 1, l.Amount
+	if !after {
+		sign, amt = -1, amt.Neg()
+	}
+	it := m.st.Items[l.Item]
+	if it == nil {
+		it = &item{Households: map[string]int{}}
+		m.st.Items[l.Item] = it
+	}
+	it.Lines += sign
+	it.Amount = it.Amount.Add(amt)
+	if n := it.Households[hid] + sign; n > 0 {
+		it.Households[hid] = n
+	} else {
+		delete(it.Households, hid)
+	}
+	if f := m.st.Funds[l.Fund]; f != nil {
+		f.PaidOut = f.PaidOut.Add(amt)
+	}
+}
+
+func (it *item) add(hid string, amt domain.Money) {
+	it.Lines++
+	it.Amount = it.Amount.Add(amt)
+	it.Households[hid]++
+}
+
+// line finds a household's line of one write (a household has one line per
+// payout or batch; it has few lines, so a scan is cheapest).
+func (m *Model) line(hid, writeID string) *line {
+	h := m.st.Households[hid]
+	if h == nil {
+		return nil
+	}
+	for i := len(h.Lines) - 1; i >= 0; i-- {
+		if h.Lines[i].Write == writeID {
+			return &h.Lines[i]
+		}
+	}
+	return nil
+}
+
+func (m *Model) projectFund(pid, fid string) *projectFund {
+	p := m.st.Projects[pid]
+	if p == nil {
+		return nil
+	}
+	pf := p.Funds[fid]
+	if pf == nil {
+		pf = &projectFund{}
+		p.Funds[fid] = pf
+	}
+	return pf
+}
+
+func (m *Model) village(id string) *village {
+	v := m.st.Villages[id]
+	if v == nil {
+		v = &village{}
+		m.st.Villages[id] = v
+	}
+	return v
+}

@@ -1,0 +1,228 @@
+package projections
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/fundledger/fundledger/domain"
+)
+
+// Model is the read model of one ledger: the fold of its commits up to Seq.
+// It is not safe for concurrent use; the Projector guards its live models.
+type Model struct {
+	st     state
+	intern map[string]string // shares the many copies of item, period and fund names
+}
+
+// state is everything a Model knows, in a form that encodes to JSON as is,
+// so a snapshot is just this struct. Maps encode with sorted keys, so two
+// models that folded the same history encode to the same bytes.
+type state struct {
+	Ledger     string                   `json:"ledger"`
+	Opened     bool                     `json:"opened"`
+	Info       domain.LedgerOpened      `json:"info"` // name, complaint line, issuer (for disclosure)
+	Seq        uint64                   `json:"seq"`
+	Hash       string                   `json:"hash"`
+	Time       time.Time                `json:"time"`   // time of the commit at Seq
+	Events     uint64                   `json:"events"` // events folded so far
+	Accounts   map[domain.Account]*flow `json:"accounts"`
+	Villages   map[string]*village      `json:"villages"`
+	Households map[string]*household    `json:"households"`
+	Funds      map[string]*fund         `json:"funds"`
+	Projects   map[string]*project      `json:"projects"`
+	Payees     map[string]*payee        `json:"payees"`
+	Batches    map[string]*batch        `json:"batches"`
+	Writes     map[string]*write        `json:"writes"`
+	Items      map[string]*item         `json:"items"`
+	// Undelivered totals the lines the bank failed or returned.
+	Undelivered item `json:"undelivered"`
+}
+
+// flow is an account's money in and out, net of corrections.
+type flow struct {
+	Received domain.Money `json:"r"`
+	Spent    domain.Money `json:"s"`
+}
+
+type village struct {
+	Info       domain.VillageRegistered `json:"info"`
+	Projects   []string                 `json:"projects"`   // in approval order
+	Households []string                 `json:"households"` // in registration order
+}
+
+// household keeps the register entry (names, ID and card numbers are kept
+// in full here; disclosure masks them) and every payout line it received.
+type household struct {
+	Info     domain.HouseholdRegistered `json:"info"`
+	Removed  bool                       `json:"removed,omitempty"`
+	ExitYear int                        `json:"exit_year,omitempty"`
+	Lines    []line                     `json:"lines"`
+}
+
+// line is one payout to a household: a single payout or a batch line.
+type line struct {
+	Write    string       `json:"w"`           // payout id or batch id
+	Batch    bool         `json:"b,omitempty"` // from a payout batch
+	Item     string       `json:"i"`
+	Standard domain.Money `json:"st"`
+	Period   string       `json:"p"`
+	Fund     string       `json:"f"`
+	Amount   domain.Money `json:"a"`
+	Seq      uint64       `json:"q"`            // commit that made it
+	Bank     string       `json:"k,omitempty"`  // "", paid, failed, returned
+	BankRef  string       `json:"kr,omitempty"` //
+	Reason   string       `json:"kn,omitempty"` // why the bank failed or returned it
+	Reversed bool         `json:"x,omitempty"`
+}
+
+// counts reports whether the line's money stands with the household: not
+// reversed, and not failed or returned by the bank.
+func (l *line) counts() bool { return !l.Reversed && l.Bank != "failed" && l.Bank != "returned" }
+
+type fund struct {
+	ID           string       `json:"id"`
+	Pool         string       `json:"pool"`  // poverty | integrated
+	Level        string       `json:"level"` // central … other; "farm" for integrations
+	Programme    string       `json:"programme"`
+	FiscalYear   int          `json:"fiscal_year"`
+	DocumentNo   string       `json:"document_no"`
+	Amount       domain.Money `json:"amount"`       // net of a reversal of the allocation itself
+	Appropriated domain.Money `json:"appropriated"` // to projects, net of reversals
+	ProjectPaid  domain.Money `json:"project_paid"` // paid by projects to payees from this fund
+	Recovered    domain.Money `json:"recovered"`    // reclaimed from projects
+	PaidOut      domain.Money `json:"paid_out"`     // to households, counting lines only
+	Seq          uint64       `json:"seq"`          // commit that recorded it
+}
+
+type project struct {
+	Info   domain.ProjectApproved  `json:"info"`
+	Status string                  `json:"status"`
+	Dates  map[string]string       `json:"dates"` // status → date (approved: the commit's date in China time)
+	Funds  map[string]*projectFund `json:"funds"`
+}
+
+type projectFund struct {
+	Appropriated domain.Money `json:"appropriated"`
+	Paid         domain.Money `json:"paid"`
+	Recovered    domain.Money `json:"recovered"`
+}
+
+type payee struct {
+	Payments  int                     `json:"payments"`
+	ByProject map[string]domain.Money `json:"by_project"`
+}
+
+type batch struct {
+	Fund       string   `json:"fund"`
+	Item       string   `json:"item"`
+	Period     string   `json:"period"`
+	Households []string `json:"households"` // line order
+}
+
+// write is a money write a reversal can name, with what undoing it touches.
+type write struct {
+	Type       string       `json:"type"`
+	Polarity   int8         `json:"pol"` // +1 an original write, -1 one that undoes another
+	Reverses   string       `json:"reverses,omitempty"`
+	ReversedBy string       `json:"reversed_by,omitempty"`
+	Project    string       `json:"project,omitempty"`
+	Fund       string       `json:"fund,omitempty"`
+	Payee      string       `json:"payee,omitempty"`
+	Household  string       `json:"household,omitempty"`
+	Amount     domain.Money `json:"amount"`
+}
+
+// item totals the payout lines that count, per subsidy item (补贴项目).
+type item struct {
+	Lines      int            `json:"lines"`
+	Amount     domain.Money   `json:"amount"`
+	Households map[string]int `json:"households"` // household → counting lines
+}
+
+// NewModel answers the model of a ledger that has recorded nothing.
+func NewModel(ledger string) *Model {
+	return &Model{st: state{
+		Ledger:      ledger,
+		Hash:        domain.GenesisHash,
+		Accounts:    map[domain.Account]*flow{},
+		Villages:    map[string]*village{},
+		Households:  map[string]*household{},
+		Funds:       map[string]*fund{},
+		Projects:    map[string]*project{},
+		Payees:      map[string]*payee{},
+		Batches:     map[string]*batch{},
+		Writes:      map[string]*write{},
+		Items:       map[string]*item{},
+		Undelivered: item{Households: map[string]int{}},
+	}, intern: map[string]string{}}
+}
+
+// Ledger answers the ledger code.
+func (m *Model) Ledger() string { return m.st.Ledger }
+
+// Seq answers the last commit folded into the model (0 for none).
+func (m *Model) Seq() uint64 { return m.st.Seq }
+
+// HeadHash answers the hash of the commit at Seq (the genesis hash for none).
+func (m *Model) HeadHash() string { return m.st.Hash }
+
+// Time answers the time of the commit at Seq (zero for none).
+func (m *Model) Time() time.Time { return m.st.Time }
+
+// Events answers how many events the model has folded.
+func (m *Model) Events() uint64 { return m.st.Events }
+
+// LinkError says a commit does not follow the model's head: wrong ledger,
+// a gap in sequence, or a previous hash that is not the head's hash.
+type LinkError struct {
+	Ledger string
+	Seq    uint64
+	Reason string
+}
+
+func (e *LinkError) Error() string {
+	return fmt.Sprintf("projections: ledger %s commit %d: %s", e.Ledger, e.Seq, e.Reason)
+}
+
+// Apply folds one commit into the model. The commit must be the next one
+// (Seq+1) and chain to the head (its prev_hash is HeadHash); it is decoded
+// whole before anything changes, so a commit that fails leaves the model as
+// it was. Apply trusts the commit's own hash: ledger.Walk checks hashes where
+// the history is not the writer's own (replay, verify).
+func (m *Model) Apply(c *domain.Commit) error {
+	if m.st.Ledger != "" && c.Ledger != m.st.Ledger {
+		return &LinkError{m.st.Ledger, c.Seq, fmt.Sprintf("belongs to ledger %q", c.Ledger)}
+	}
+	if c.Seq != m.st.Seq+1 {
+		return &LinkError{m.st.Ledger, c.Seq, fmt.Sprintf("is not the next commit after %d", m.st.Seq)}
+	}
+	if c.PrevHash != m.st.Hash {
+		return &LinkError{m.st.Ledger, c.Seq, "prev_hash is not the hash of the commit before it"}
+	}
+	events, err := c.Decode()
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		m.apply(c, e)
+	}
+	m.st.Ledger = c.Ledger
+	m.st.Seq, m.st.Hash, m.st.Time = c.Seq, c.Hash, c.Time
+	m.st.Events += uint64(len(events))
+	return nil
+}
+
+// in interns s, so that a million payout lines share a few item names.
+func (m *Model) in(s string) string {
+	if v, ok := m.intern[s]; ok {
+		return v
+	}
+	if len(m.intern) < 1<<16 { // ids are unique; stop interning if it stops paying
+		m.intern[s] = s
+	}
+	return s
+}
+
+// chinaTime is China Standard Time (UTC+8), in which county documents date
+// things; fixed, so that no time zone database is needed.
+var chinaTime = time.FixedZone("CST", 8*3600)

@@ -1,0 +1,66 @@
+package projections
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/ledger"
+)
+
+// Rebuild forgets a ledger's snapshots and checkpoint and folds its whole
+// history again from zero, checking the hash chain on the way (ledger.Walk)
+// and writing snapshots as the live follower would, the last one at the
+// head. progress, if not nil, is called after each commit. It is meant for
+// `fundledger rebuild` with the server stopped; it refuses a ledger that Run
+// is following. The rebuilt model becomes the live one.
+func (p *Projector) Rebuild(ctx context.Context, code string, progress func(c *domain.Commit)) (*Model, error) {
+	t := p.get(code, true)
+	if t.following.Load() {
+		return nil, fmt.Errorf("projections: ledger %s is being followed live; stop the server before a rebuild", code)
+	}
+	if err := p.snaps.drop(code); err != nil {
+		return nil, fmt.Errorf("projections: drop snapshots of %s: %w", code, err)
+	}
+	m := NewModel(code)
+	pol := p.newPolicy(0)
+	err := ledger.Walk(ctx, p.store, code, 0, func(c *domain.Commit) error {
+		if err := m.Apply(c); err != nil {
+			return err
+		}
+		pol.maybeSnapshot(p, m, false)
+		if progress != nil {
+			progress(c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	pol.maybeSnapshot(p, m, true)
+	t.reset(m)
+	return m, nil
+}
+
+// Checkpoint answers the sequence of a ledger's checkpoint (the snapshot a
+// restart resumes from), 0 if it has none.
+func (p *Projector) Checkpoint(ledger string) uint64 {
+	meta, ok := p.snaps.checkpoint(ledger)
+	if !ok {
+		return 0
+	}
+	return meta.Seq
+}
+
+// Fingerprint answers a SHA-256 over the model's whole state, encoded as a
+// snapshot is: two models that folded the same history have the same
+// fingerprint, whichever way they got there (live, from a snapshot, rebuilt).
+func (m *Model) Fingerprint() string {
+	h := sha256.New()
+	if err := encodeModel(h, m); err != nil {
+		panic(err) // encoding state to a hash cannot fail but for a bug
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
