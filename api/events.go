@@ -1,0 +1,228 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/eventstore"
+)
+
+// Event paging limits.
+const (
+	defaultPage = 100
+	maxPage     = 1000
+)
+
+// commitView is one commit as the event log shows it.
+type commitView struct {
+	Seq            uint64            `json:"seq"`
+	Time           time.Time         `json:"time"`
+	Actor          string            `json:"actor"`
+	Command        string            `json:"command"`
+	IdempotencyKey string            `json:"idempotency_key,omitempty"`
+	PrevHash       string            `json:"prev_hash"`
+	Hash           string            `json:"hash"`
+	Events         []domain.RawEvent `json:"events"`
+}
+
+// eventFilter selects commits for GET …/events.
+type eventFilter struct {
+	types map[string]bool // commits holding an event of one of these types
+	actor string
+}
+
+func (f eventFilter) view(c *domain.Commit) (commitView, bool) {
+	if f.actor != "" && c.Actor != f.actor {
+		return commitView{}, false
+	}
+	evs := c.Events
+	if len(f.types) > 0 {
+		evs = nil
+		for _, e := range c.Events {
+			if f.types[e.Type] {
+				evs = append(evs, e)
+			}
+		}
+		if len(evs) == 0 {
+			return commitView{}, false
+		}
+	}
+	return commitView{Seq: c.Seq, Time: c.Time, Actor: c.Actor, Command: c.Command, IdempotencyKey: c.IdempotencyKey,
+		PrevHash: c.PrevHash, Hash: c.Hash, Events: evs}, true
+}
+
+func parseSeq(v, field string, required bool) (uint64, error) {
+	if v == "" && !required {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil || n == 0 {
+		return 0, &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: field,
+			Message: fmt.Sprintf("%s must be a ledger sequence number from 1", field)}
+	}
+	return n, nil
+}
+
+func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+var errPageFull = errors.New("page full")
+
+// events pages the ledger's commits (oldest first) from from_seq, filtered
+// by event type (comma-separated) and actor. With Accept: text/event-stream
+// or follow=true it streams them as Server-Sent Events and keeps following.
+func (s *Server) events(c echo.Context) error {
+	code := c.Param("ledger")
+	q := c.QueryParams()
+	from, err := parseSeq(q.Get("from_seq"), "from_seq", false)
+	if err != nil {
+		return err
+	}
+	if from == 0 {
+		from = 1
+	}
+	limit := defaultPage
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxPage {
+			return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "limit", Message: fmt.Sprintf("limit must be from 1 to %d", maxPage)}
+		}
+	}
+	f := eventFilter{actor: q.Get("actor")}
+	if t := q.Get("type"); t != "" {
+		f.types = map[string]bool{}
+		for _, typ := range strings.Split(t, ",") {
+			f.types[strings.TrimSpace(typ)] = true
+		}
+	}
+	cut, err := asOf(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	head, headHash, err := s.durableHead(ctx, code)
+	if err != nil {
+		return err
+	}
+	if q.Get("follow") == "true" || strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/event-stream") {
+		return s.follow(c, code, from, f)
+	}
+	page := []commitView{}
+	var next *uint64
+	last := uint64(0)
+	err = s.Store.Read(ctx, code, from, func(r eventstore.Record) error {
+		if r.Seq > head {
+			return errPageFull // only what was durable when the request arrived
+		}
+		cm, err := domain.UnmarshalCommit(r.Data)
+		if err != nil {
+			return err
+		}
+		if (cut.Seq != 0 && cm.Seq > cut.Seq) || (!cut.Time.IsZero() && cm.Time.After(cut.Time)) {
+			return errPageFull
+		}
+		if len(page) == limit {
+			n := r.Seq
+			next = &n
+			return errPageFull
+		}
+		last = cm.Seq
+		if v, ok := f.view(cm); ok {
+			page = append(page, v)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errPageFull) {
+		return err
+	}
+	seq, hash := head, headHash
+	if !cut.IsZero() {
+		seq, hash = last, ""
+		if last > 0 {
+			if cm, err := s.Manager.Commit(ctx, code, last); err == nil {
+				hash = cm.Hash
+			}
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"seq": seq, "head_hash": hash, "commits": page, "next_from_seq": next})
+}
+
+// follow streams commits from from as Server-Sent Events ("event: commit",
+// "id: <seq>", data the commit), then new ones as they become durable, with
+// a comment every 15 s to keep proxies from closing the stream. It ends when
+// the client goes away or the server shuts down. A client that reconnects
+// sends Last-Event-ID and continues after it.
+func (s *Server) follow(c echo.Context, code string, from uint64, f eventFilter) error {
+	if id := c.Request().Header.Get("Last-Event-ID"); id != "" {
+		if n, err := strconv.ParseUint(id, 10, 64); err == nil {
+			from = n + 1
+		}
+	}
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	w.Flush()
+	ctx, cancel := context.WithCancel(c.Request().Context())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.closing: // shutdown: let in-flight requests finish, end streams
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	var mu sync.Mutex // the stream and the keep-alive write one at a time
+	go func() {
+		t := time.NewTicker(15 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				mu.Lock()
+				_, err := fmt.Fprint(w, ": keep-alive\n\n")
+				w.Flush()
+				mu.Unlock()
+				if err != nil {
+					cancel()
+				}
+			}
+		}
+	}()
+	err := s.Store.Follow(ctx, code, from, func(r eventstore.Record) error {
+		cm, err := domain.UnmarshalCommit(r.Data)
+		if err != nil {
+			return err
+		}
+		v, ok := f.view(cm)
+		if !ok {
+			return nil
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if _, err := fmt.Fprintf(w, "id: %d\nevent: commit\ndata: %s\n\n", cm.Seq, b); err != nil {
+			return err
+		}
+		w.Flush()
+		return nil
+	})
+	if err != nil && ctx.Err() == nil {
+		s.log.Warn("event stream ended", "request_id", requestID(c), "ledger", code, "err", err)
+	}
+	return nil
+}

@@ -1,0 +1,188 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/fundledger/fundledger/ledger"
+	"github.com/fundledger/fundledger/projections"
+)
+
+// asOf reads the as_of query parameter: a sequence number or a time.
+func asOf(c echo.Context) (projections.Cut, error) {
+	cut, err := projections.ParseAsOf(c.QueryParam("as_of"))
+	if err != nil {
+		return cut, &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "as_of", Message: err.Error()}
+	}
+	return cut, nil
+}
+
+// durableHead answers the ledger's durable head as the writer knows it, or
+// a 404 for a ledger never opened.
+func (s *Server) durableHead(ctx context.Context, code string) (uint64, string, error) {
+	return s.Manager.Head(ctx, code)
+}
+
+// readModel answers a read from the projections: it waits (bounded by
+// readWait) until they reflect every write acknowledged before the request
+// arrived, then calls fn with the model as of the request's as_of, and
+// answers fn's value with top-level seq and head_hash.
+func (s *Server) readModel(c echo.Context, fn func(m *projections.Model) (any, error)) error {
+	code := c.Param("ledger")
+	cut, err := asOf(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	head, _, err := s.durableHead(ctx, code)
+	if err != nil {
+		return err
+	}
+	if err := s.waitProjections(ctx, code, head); err != nil {
+		return err
+	}
+	var out any
+	err = s.Projector.Read(ctx, code, cut, func(m *projections.Model) error {
+		v, err := fn(m)
+		if err != nil {
+			return err
+		}
+		out, err = withHead(v, m.Seq(), m.HeadHash())
+		return err
+	})
+	switch {
+	case errors.Is(err, projections.ErrUnknownLedger):
+		return newError(http.StatusNotFound, "unknown_ledger", "ledger %q is not open", code)
+	case errors.Is(err, projections.ErrBeyondHead):
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "as_of",
+			Message: "as_of names a sequence past the ledger's head (" + itoa(head) + ")"}
+	case err != nil:
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// waitProjections waits, bounded, until the projections reflect seq; past
+// the bound the read answers 503 with Retry-After.
+func (s *Server) waitProjections(ctx context.Context, code string, seq uint64) error {
+	wctx, cancel := context.WithTimeout(ctx, s.readWait)
+	defer cancel()
+	if err := s.Projector.WaitFor(wctx, code, seq); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if errors.Is(err, projections.ErrUnknownLedger) {
+			return newError(http.StatusNotFound, "unknown_ledger", "ledger %q is not open", code)
+		}
+		return &Error{Status: http.StatusServiceUnavailable, Code: "projections_behind", RetryAfter: 1,
+			Message: "the read models have not yet caught up with the writes acknowledged before this read; retry in a second"}
+	}
+	return nil
+}
+
+// withHead answers v as a JSON object with top-level seq and head_hash.
+func withHead(v any, seq uint64, hash string) (map[string]json.RawMessage, error) {
+	out := map[string]json.RawMessage{}
+	if v != nil {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(b, &out); err != nil {
+			return nil, err
+		}
+	}
+	out["seq"], _ = json.Marshal(seq)
+	out["head_hash"], _ = json.Marshal(hash)
+	return out, nil
+}
+
+func (s *Server) balance(c echo.Context) error {
+	kind, id := c.Param("kind"), c.Param("id")
+	known := false
+	for _, k := range projections.Kinds {
+		known = known || k == kind
+	}
+	if !known {
+		return newError(http.StatusNotFound, "unknown_kind", "balances are kept for %s; not for %q", strings.Join(projections.Kinds, ", "), kind)
+	}
+	return s.readModel(c, func(m *projections.Model) (any, error) {
+		v, ok := m.Balance(kind, id)
+		if !ok {
+			return nil, newError(http.StatusNotFound, "not_found", "%s %q is not in ledger %s", singular(kind), id, c.Param("ledger"))
+		}
+		return v, nil
+	})
+}
+
+func singular(kind string) string {
+	switch kind {
+	case projections.KindSources:
+		return "source level"
+	case projections.KindPools:
+		return "pool"
+	}
+	return strings.TrimSuffix(kind, "s")
+}
+
+func (s *Server) summary(c echo.Context) error {
+	return s.readModel(c, func(m *projections.Model) (any, error) { return m.Summary(), nil })
+}
+
+// findings answers the audit findings if the projections compute them, and
+// an empty list until they do.
+func (s *Server) findings(c echo.Context) error {
+	return s.readModel(c, func(m *projections.Model) (any, error) {
+		if f, ok := any(m).(interface{ Findings() any }); ok {
+			return f.Findings(), nil
+		}
+		return map[string]any{"findings": []any{}}, nil
+	})
+}
+
+// verify walks the ledger's hash chain.
+func (s *Server) verify(c echo.Context) error {
+	code := c.Param("ledger")
+	ctx := c.Request().Context()
+	if _, _, err := s.durableHead(ctx, code); err != nil {
+		return err
+	}
+	v, err := ledger.Verify(ctx, s.Store, code)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+// publicVerify lets anyone check a sequence and hash printed on a notice.
+func (s *Server) publicVerify(c echo.Context) error {
+	code := c.Param("ledger")
+	seq, err := parseSeq(c.QueryParam("seq"), "seq", true)
+	if err != nil {
+		return err
+	}
+	hash := c.QueryParam("hash")
+	if hash == "" {
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "hash", Message: "hash is required: the 64-character commit hash to check"}
+	}
+	ctx := c.Request().Context()
+	head, _, err := s.durableHead(ctx, code)
+	if err != nil {
+		return err
+	}
+	valid := false
+	if seq <= head {
+		cm, err := s.Manager.Commit(ctx, code, seq)
+		if err != nil {
+			return err
+		}
+		valid = cm.Hash == strings.ToLower(hash) && cm.ComputeHash() == cm.Hash
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	return c.JSON(http.StatusOK, map[string]any{"valid": valid, "seq": seq, "hash": hash})
+}

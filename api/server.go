@@ -1,0 +1,131 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/fundledger/fundledger/eventstore"
+	"github.com/fundledger/fundledger/ledger"
+	"github.com/fundledger/fundledger/projections"
+)
+
+// Limits on request bodies.
+const (
+	// MaxBody bounds a JSON request body: 1 MiB holds a payout batch of
+	// several thousand lines; anything larger is a mistake or an attack.
+	MaxBody = 1 << 20
+	// MaxUpload bounds a payout-batch file (CSV or XLSX, also multipart):
+	// 16 MiB holds the largest batch the ledger accepts (20,000 lines) with
+	// room for spreadsheet overhead.
+	MaxUpload = 16 << 20
+	// DefaultReadWait bounds how long a read waits for the projections to
+	// reach the writes acknowledged before it; past it, 503 with Retry-After.
+	DefaultReadWait = 5 * time.Second
+)
+
+// Config is what a Server is built from. Manager, Store, Projector and
+// Tokens are required.
+type Config struct {
+	Manager    *ledger.Manager
+	Store      eventstore.Store
+	Projector  *projections.Projector
+	Tokens     *Tokens
+	AdminToken string // FUNDLEDGER_ADMIN_TOKEN; empty: no admin token
+	Metrics    *Metrics
+	Logger     *slog.Logger
+	ReadWait   time.Duration
+}
+
+// Server is fundledger's HTTP interface. Its exported fields are what
+// handlers in other files of this package (and the public pages) use.
+type Server struct {
+	Manager   *ledger.Manager
+	Store     eventstore.Store
+	Projector *projections.Projector
+	Tokens    *Tokens
+	Metrics   *Metrics
+	// Echo is the router; every route of Routes is registered on it.
+	Echo *echo.Echo
+
+	adminToken string
+	log        *slog.Logger
+	readWait   time.Duration
+	routes     []Route
+	docOnce    sync.Once
+	doc        map[string]any
+
+	// closing is closed when shutdown starts, ending live event streams so
+	// that in-flight requests can finish and the server can stop.
+	closing   chan struct{}
+	closeOnce sync.Once
+}
+
+// New builds a server and registers every route.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	if cfg.ReadWait == 0 {
+		cfg.ReadWait = DefaultReadWait
+	}
+	s := &Server{
+		Manager: cfg.Manager, Store: cfg.Store, Projector: cfg.Projector, Tokens: cfg.Tokens, Metrics: cfg.Metrics,
+		adminToken: cfg.AdminToken, log: cfg.Logger, readWait: cfg.ReadWait, closing: make(chan struct{}),
+	}
+	s.Metrics.watch(s)
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(s.observe, middleware.Recover())
+	s.Echo = e
+	s.routes = s.table()
+	for _, r := range s.routes {
+		mw := []echo.MiddlewareFunc{}
+		if r.Role != "" {
+			mw = append(mw, s.auth(r.Role))
+		}
+		e.Add(r.Method, r.Path, r.handler, mw...)
+	}
+	return s
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.Echo.ServeHTTP(w, r) }
+
+// Routes answers the route table the router was built from.
+func (s *Server) Routes() []Route { return s.routes }
+
+// Closing ends live event streams; call it when shutdown starts (for
+// example from http.Server.RegisterOnShutdown).
+func (s *Server) Closing() { s.closeOnce.Do(func() { close(s.closing) }) }
+
+// HTTPServer answers an http.Server for addr with timeouts fit for the API:
+// no write timeout, because event streams stay open; Shutdown ends them.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	hs := &http.Server{
+		Addr:              addr,
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	hs.RegisterOnShutdown(s.Closing)
+	return hs
+}
+
+// Shutdown stops an http.Server built by HTTPServer: it ends event streams,
+// then waits for in-flight requests to finish (bounded by ctx).
+func (s *Server) Shutdown(ctx context.Context, hs *http.Server) error {
+	s.Closing()
+	return hs.Shutdown(ctx)
+}

@@ -1,0 +1,106 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"unicode"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/ledger"
+)
+
+// writeHandler answers a route whose JSON body is the command C; fill sets
+// the fields that come from the path.
+func writeHandler[C any](s *Server, fill func(echo.Context, *C)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		body, err := readJSON(c)
+		if err != nil {
+			return err
+		}
+		var cmd C
+		if err := decodeStrict(body, &cmd); err != nil {
+			return err
+		}
+		if fill != nil {
+			fill(c, &cmd)
+		}
+		return s.submit(c, c.Param("ledger"), any(cmd).(domain.Command), body)
+	}
+}
+
+// openLedger opens a county ledger; a token scoped to one ledger may open
+// only that one.
+func (s *Server) openLedger(c echo.Context) error {
+	body, err := readJSON(c)
+	if err != nil {
+		return err
+	}
+	var cmd domain.OpenLedger
+	if err := decodeStrict(body, &cmd); err != nil {
+		return err
+	}
+	if p := principal(c); p != nil && p.Ledger != "" && p.Ledger != cmd.Code {
+		return newError(http.StatusForbidden, "wrong_ledger", "your token is limited to ledger %s and cannot open ledger %s", p.Ledger, cmd.Code)
+	}
+	return s.submit(c, cmd.Code, cmd, body)
+}
+
+// maxKey bounds an Idempotency-Key: a UUID or a clerk's reference fits.
+const maxKey = 128
+
+// requestHash identifies a request's content for its Idempotency-Key:
+// SHA-256 over the method, the path with its query (uploads carry the batch
+// fields there) and the raw body bytes.
+func requestHash(r *http.Request, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(r.Method))
+	h.Write([]byte{0})
+	h.Write([]byte(r.URL.EscapedPath()))
+	if r.URL.RawQuery != "" {
+		h.Write([]byte("?" + r.URL.RawQuery))
+	}
+	h.Write([]byte{0})
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// submit writes cmd on ledger and answers 201 {"seq","hash","events"}; a
+// replay of an Idempotency-Key answers the original result the same way.
+func (s *Server) submit(c echo.Context, code string, cmd domain.Command, body []byte) error {
+	r := c.Request()
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > maxKey || !printable(key) {
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_idempotency_key", Field: "Idempotency-Key",
+			Message: "Idempotency-Key must be at most 128 printable ASCII characters"}
+	}
+	c.Set("command", cmd.CommandName())
+	res, err := s.Manager.Submit(r.Context(), code, ledger.Request{
+		Command: cmd, Actor: actor(c), IdempotencyKey: key, RequestHash: requestHash(r, body),
+	})
+	if err != nil {
+		return err
+	}
+	if s.Projector != nil {
+		s.Projector.Notify(code)
+	}
+	if res.Replayed {
+		c.Response().Header().Set("Idempotent-Replayed", "true")
+	}
+	if res.Events == nil {
+		res.Events = []domain.RawEvent{}
+	}
+	c.Set("seq", res.Seq)
+	return c.JSON(http.StatusCreated, res)
+}
+
+func printable(s string) bool {
+	for _, r := range s {
+		if r > unicode.MaxASCII || !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
+}

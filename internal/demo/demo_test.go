@@ -1,0 +1,45 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/eventstore/memory"
+	"github.com/fundledger/fundledger/ledger"
+)
+
+// TestDemoCountyLoadsWithoutRejection checks that every command of the demo
+// county is accepted: a rejected one would stop `serve --demo`.
+func TestDemoCountyLoadsWithoutRejection(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	mgr := ledger.NewManager(memory.New(), ledger.Options{})
+	defer mgr.Close()
+	c := Build(0)
+	st, err := Load(ctx, mgr, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Households != 2000 {
+		t.Errorf("households = %d, want 2000", st.Households)
+	}
+	projects := 0
+	for _, ph := range c.Phases {
+		for _, cmd := range ph {
+			if _, ok := cmd.(domain.ApproveProject); ok {
+				projects++
+			}
+		}
+	}
+	if projects != 81 {
+		t.Errorf("projects = %d, want 81 (seed 001)", projects)
+	}
+	for _, h := range c.Households {
+		if !domain.ValidIDNumber(h.IDNumber) {
+			t.Fatalf("household %s has an invalid ID number", h.ID)
+		}
+	}
+	t.Logf("%d commits", st.Commits)
+}
