@@ -23,6 +23,9 @@ type Options struct {
 	// about a tenth of the fold's time writing snapshots.
 	SnapshotEvery uint64
 	Logger        *slog.Logger
+
+	// eager drops the time rule of snapshots, so tests see many.
+	eager bool
 }
 
 // ErrUnknownLedger is returned for a ledger the store does not hold.
@@ -268,17 +271,18 @@ type snapPolicy struct {
 	lastSeq  uint64
 	lastAt   time.Time
 	lastCost time.Duration
+	eager    bool
 }
 
 func (p *Projector) newPolicy(seq uint64) *snapPolicy {
-	return &snapPolicy{every: p.opts.SnapshotEvery, lastSeq: seq, lastAt: time.Now()}
+	return &snapPolicy{every: p.opts.SnapshotEvery, lastSeq: seq, lastAt: time.Now(), eager: p.opts.eager}
 }
 
 // maybeSnapshot snapshots m when enough commits and enough time passed, or,
 // with final, whenever m moved since the last snapshot. Only the follower
 // changes m, and it is the caller, so m needs no lock while it is encoded.
 func (sp *snapPolicy) maybeSnapshot(p *Projector, m *Model, final bool) {
-	due := m.Seq() > sp.lastSeq && (final || m.Seq()-sp.lastSeq >= sp.every && time.Since(sp.lastAt) >= 10*sp.lastCost)
+	due := m.Seq() > sp.lastSeq && (final || m.Seq()-sp.lastSeq >= sp.every && (sp.eager || time.Since(sp.lastAt) >= 10*sp.lastCost))
 	if !due {
 		return
 	}
