@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/eventstore/nats"
+	"github.com/fundledger/fundledger/ledger"
+	"github.com/fundledger/fundledger/projections"
+)
+
+func init() { commands["replay"] = runReplay }
+
+// runReplay folds a ledger's history offline, checking the hash chain on
+// the way, up to a cut, and writes the summary and every balance.
+func runReplay(args []string) error {
+	fs := newFlags("replay", "fundledger replay --data-dir DIR --ledger CODE [--as-of 2019-06-30|--seq N] [--out F]: replay a ledger offline, verifying its hash chain, and write the summary and balances as JSON (and CSV if F ends in .csv)")
+	dataDir := fs.String("data-dir", "./data", "directory of the embedded store (the server must not be running on it)")
+	code := fs.String("ledger", "", "ledger code (required)")
+	asOf := fs.String("as-of", "", "stop at this point: a date (end of that day, China time), an RFC 3339 time, or a sequence number")
+	seq := fs.Uint64("seq", 0, "stop after this commit sequence")
+	out := fs.String("out", "", "write here instead of stdout; a name ending in .csv writes the balances as CSV and the JSON next to it (.json)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *code == "" {
+		return errors.New("--ledger is required")
+	}
+	cut, err := projections.ParseAsOf(*asOf)
+	if err != nil {
+		return err
+	}
+	if *seq != 0 {
+		if !cut.IsZero() {
+			return errors.New("give --as-of or --seq, not both")
+		}
+		cut.Seq = *seq
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	store, err := nats.Open(ctx, nats.Options{DataDir: *dataDir, Logger: quietLog()})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	head, err := store.Head(ctx, *code)
+	if err != nil {
+		return err
+	}
+	if head == 0 {
+		return fmt.Errorf("ledger %s has no commits in %s", *code, *dataDir)
+	}
+	if cut.Seq > head {
+		return fmt.Errorf("--seq %d is beyond the head of ledger %s (%d)", cut.Seq, *code, head)
+	}
+	total := head
+	if cut.Seq != 0 {
+		total = cut.Seq
+	}
+	bar := newProgress(os.Stderr, "replay "+*code, total)
+	m := projections.NewModel(*code)
+	errCut := errors.New("cut reached")
+	err = ledger.Walk(ctx, store, *code, cut.Seq, func(c *domain.Commit) error {
+		if !cut.Time.IsZero() && c.Time.After(cut.Time) {
+			return errCut
+		}
+		if err := m.Apply(c); err != nil {
+			return err
+		}
+		bar.step(c.Seq, len(c.Events))
+		return nil
+	})
+	bar.done()
+	if err != nil && !errors.Is(err, errCut) {
+		var bad *ledger.ChainError
+		if errors.As(err, &bad) {
+			return fmt.Errorf("hash chain broken, stopped before commit %d: %s", bad.Seq, bad.Reason)
+		}
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "replayed ledger %s to seq %d (%s), chain verified\n", *code, m.Seq(), m.HeadHash())
+	return writeExport(m, *out)
+}
+
+func writeExport(m *projections.Model, out string) error {
+	writeJSON := func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(m.Export())
+	}
+	if out == "" {
+		return writeJSON(os.Stdout)
+	}
+	jsonPath := out
+	if strings.HasSuffix(strings.ToLower(out), ".csv") {
+		jsonPath = out[:len(out)-4] + ".json"
+		if err := writeFile(out, m.WriteCSV); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "wrote %s\n", out)
+	}
+	if err := writeFile(jsonPath, writeJSON); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s\n", jsonPath)
+	return nil
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
