@@ -203,6 +203,14 @@ func (m *Model) Apply(c *domain.Commit) error {
 	if err != nil {
 		return err
 	}
+	return m.applyDecoded(c, events)
+}
+
+// applyDecoded is Apply of a commit whose events are already decoded.
+func (m *Model) applyDecoded(c *domain.Commit, events []domain.Event) error {
+	if c.Seq != m.st.Seq+1 || c.PrevHash != m.st.Hash || (m.st.Ledger != "" && c.Ledger != m.st.Ledger) {
+		return &LinkError{m.st.Ledger, c.Seq, "does not follow the model's head"}
+	}
 	for _, e := range events {
 		m.apply(c, e)
 	}

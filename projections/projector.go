@@ -19,8 +19,8 @@ type Options struct {
 	Dir string
 	// SnapshotEvery is how many commits pass between snapshots (default
 	// 10000). A snapshot is also held back until the time since the last one
-	// is ten times what that one cost, so that a large model spends at most
-	// about a tenth of the fold's time writing snapshots.
+	// is twenty times what that one cost, so that a large model spends only a
+	// small part of the fold's time writing snapshots.
 	SnapshotEvery uint64
 	Logger        *slog.Logger
 
@@ -282,7 +282,7 @@ func (p *Projector) newPolicy(seq uint64) *snapPolicy {
 // with final, whenever m moved since the last snapshot. Only the follower
 // changes m, and it is the caller, so m needs no lock while it is encoded.
 func (sp *snapPolicy) maybeSnapshot(p *Projector, m *Model, final bool) {
-	due := m.Seq() > sp.lastSeq && (final || m.Seq()-sp.lastSeq >= sp.every && (sp.eager || time.Since(sp.lastAt) >= 10*sp.lastCost))
+	due := m.Seq() > sp.lastSeq && (final || m.Seq()-sp.lastSeq >= sp.every && (sp.eager || time.Since(sp.lastAt) >= 20*sp.lastCost))
 	if !due {
 		return
 	}

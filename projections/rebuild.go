@@ -26,16 +26,58 @@ func (p *Projector) Rebuild(ctx context.Context, code string, progress func(c *d
 	}
 	m := NewModel(code)
 	pol := p.newPolicy(0)
-	err := ledger.Walk(ctx, p.store, code, 0, func(c *domain.Commit) error {
-		if err := m.Apply(c); err != nil {
-			return err
+	// Decoding is most of the cost: a second goroutine checks the chain and
+	// decodes commits while this one folds the ones before.
+	type decoded struct {
+		c      *domain.Commit
+		events []domain.Event
+	}
+	ch := make(chan []decoded, 8)
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var walkErr error
+	go func() {
+		defer close(ch)
+		var batch []decoded
+		walkErr = ledger.Walk(wctx, p.store, code, 0, func(c *domain.Commit) error {
+			evs, err := c.Decode()
+			if err != nil {
+				return err
+			}
+			batch = append(batch, decoded{c, evs})
+			if len(batch) == 256 {
+				select {
+				case ch <- batch:
+				case <-wctx.Done():
+					return wctx.Err()
+				}
+				batch = nil
+			}
+			return nil
+		})
+		if walkErr == nil && len(batch) > 0 {
+			ch <- batch
 		}
-		pol.maybeSnapshot(p, m, false)
-		if progress != nil {
-			progress(c)
+	}()
+	var err error
+	for batch := range ch {
+		for _, d := range batch {
+			if err == nil {
+				err = m.applyDecoded(d.c, d.events)
+			}
+			if err != nil {
+				cancel()
+				break
+			}
+			pol.maybeSnapshot(p, m, false)
+			if progress != nil {
+				progress(d.c)
+			}
 		}
-		return nil
-	})
+	}
+	if err == nil {
+		err = walkErr
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/fundledger/fundledger/domain"
 )
 
 // snapMeta describes one snapshot: the commit it reflects.
@@ -33,7 +35,11 @@ const snapFormat = 1
 // A read as of a point before the oldest replays from zero.
 const keepSnapshots = 24
 
-// encodeModel writes a snapshot: one line of metadata, then the state.
+// encodeModel writes a snapshot: one line of metadata, the state without
+// its two big maps, then the households and the accounts one entry per
+// line. Entry by entry keeps the encoder's buffer small: one value holding
+// a million payout lines would be built whole in memory before a byte is
+// written.
 func encodeModel(w io.Writer, m *Model) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	meta := snapMeta{Ledger: m.st.Ledger, Seq: m.st.Seq, Hash: m.st.Hash, Time: m.st.Time, Events: m.st.Events, Format: snapFormat}
@@ -42,10 +48,43 @@ func encodeModel(w io.Writer, m *Model) error {
 	if err := enc.Encode(meta); err != nil {
 		return err
 	}
-	if err := enc.Encode(&m.st); err != nil {
+	shell := m.st
+	shell.Households, shell.Accounts = nil, nil
+	if err := enc.Encode(&shell); err != nil {
 		return err
 	}
+	if err := enc.Encode(len(m.st.Households)); err != nil {
+		return err
+	}
+	for _, id := range keys(m.st.Households) {
+		if err := enc.Encode(householdEntry{id, m.st.Households[id]}); err != nil {
+			return err
+		}
+	}
+	if err := enc.Encode(len(m.st.Accounts)); err != nil {
+		return err
+	}
+	accts := make([]string, 0, len(m.st.Accounts))
+	for a := range m.st.Accounts {
+		accts = append(accts, string(a))
+	}
+	slices.Sort(accts)
+	for _, a := range accts {
+		if err := enc.Encode(accountEntry{domain.Account(a), m.st.Accounts[domain.Account(a)]}); err != nil {
+			return err
+		}
+	}
 	return bw.Flush()
+}
+
+type householdEntry struct {
+	ID string     `json:"id"`
+	H  *household `json:"h"`
+}
+
+type accountEntry struct {
+	A domain.Account `json:"a"`
+	F *flow          `json:"f"`
 }
 
 // decodeModel reads a snapshot written by encodeModel.
@@ -60,8 +99,31 @@ func decodeModel(r io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("snapshot format %d, want %d", meta.Format, snapFormat)
 	}
 	m := NewModel(meta.Ledger)
+	households, accounts := m.st.Households, m.st.Accounts
 	if err := dec.Decode(&m.st); err != nil {
 		return nil, fmt.Errorf("snapshot body: %w", err)
+	}
+	m.st.Households, m.st.Accounts = households, accounts
+	var n int
+	if err := dec.Decode(&n); err != nil {
+		return nil, fmt.Errorf("snapshot households: %w", err)
+	}
+	for range n {
+		var e householdEntry
+		if err := dec.Decode(&e); err != nil {
+			return nil, fmt.Errorf("snapshot household: %w", err)
+		}
+		m.st.Households[e.ID] = e.H
+	}
+	if err := dec.Decode(&n); err != nil {
+		return nil, fmt.Errorf("snapshot accounts: %w", err)
+	}
+	for range n {
+		var e accountEntry
+		if err := dec.Decode(&e); err != nil {
+			return nil, fmt.Errorf("snapshot account: %w", err)
+		}
+		m.st.Accounts[e.A] = e.F
 	}
 	if m.st.Seq != meta.Seq || m.st.Hash != meta.Hash {
 		return nil, errors.New("snapshot body does not match its header")

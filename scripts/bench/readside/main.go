@@ -1,0 +1,256 @@
+// Command readside measures the read side on the embedded JetStream store:
+// the rate at which projections rebuild a ledger from zero, next to the raw
+// rate at which a JetStream ordered consumer replays the same stream, both
+// in the same run; and the memory the projections of that ledger hold.
+//
+//	go run ./scripts/bench/readside [-households 100000] [-events 1000000]
+//
+// The history is written straight to the store in groups of 1,000 commits
+// (decided, hashed and chained like the writer does), so that a million
+// events take seconds to set up rather than an fsync each.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"time"
+
+	natsgo "github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/fundledger/fundledger/domain"
+	flnats "github.com/fundledger/fundledger/eventstore/nats"
+	"github.com/fundledger/fundledger/projections"
+)
+
+const code = "341504"
+
+var cpuProfile string
+
+func main() {
+	households := flag.Int("households", 100000, "registered households")
+	events := flag.Int("events", 1000000, "events in the ledger (one per commit)")
+	cpu := flag.String("cpuprofile", "", "write a CPU profile of the rebuild here")
+	flag.Parse()
+	cpuProfile = *cpu
+	if err := run(*households, *events); err != nil {
+		fmt.Fprintln(os.Stderr, "readside:", err)
+		os.Exit(1)
+	}
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func run(households, events int) error {
+	dir, err := os.MkdirTemp("", "fundledger-readside-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	store, err := flnats.Open(ctx, flnats.Options{DataDir: filepath.Join(dir, "nats"), Logger: quiet()})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	start := time.Now()
+	if err := write(ctx, store, households, events); err != nil {
+		return err
+	}
+	fmt.Printf("setup: %d events (%d households) written in %s\n", events, households, time.Since(start).Round(time.Millisecond))
+
+	raw, err := rawReplay(ctx, store)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+
+	p := projections.New(store, projections.Options{Dir: filepath.Join(dir, "projections"), Logger: quiet()})
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		_ = pprof.StartCPUProfile(f)
+	}
+	start = time.Now()
+	m, err := p.Rebuild(ctx, code, nil)
+	pprof.StopCPUProfile()
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+	rebuild := float64(m.Events()) / took.Seconds()
+
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	heap := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+
+	raw2, err := rawReplay(ctx, store) // again after, to see the noise
+	if err != nil {
+		return err
+	}
+	snaps, _ := os.ReadDir(filepath.Join(dir, "projections", code))
+	fmt.Printf("raw ordered consumer: %.0f events/s (before), %.0f events/s (after)\n", raw, raw2)
+	fmt.Printf("rebuild (hash chain checked, snapshots on): %d events in %s = %.0f events/s = %.2fx raw (mean of the two raw runs)\n",
+		m.Events(), took.Round(time.Millisecond), rebuild, rebuild/((raw+raw2)/2))
+	fmt.Printf("projection memory: %.1f MiB live heap for %d households, %d events (RSS of the whole process %s, incl. the embedded server); %d files in the checkpoint dir\n",
+		float64(heap)/(1<<20), households, m.Events(), rss(), len(snaps))
+	runtime.KeepAlive(m)
+	return nil
+}
+
+// rawReplay reads the ledger's whole stream through one ordered consumer,
+// counting records from each frame's header: no decoding, no fold.
+func rawReplay(ctx context.Context, store *flnats.Store) (float64, error) {
+	nc, err := natsgo.Connect("", natsgo.InProcessServer(store.Server()))
+	if err != nil {
+		return 0, err
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return 0, err
+	}
+	st, err := js.Stream(ctx, "FUNDLEDGER_"+code)
+	if err != nil {
+		return 0, err
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return 0, err
+	}
+	last := info.State.LastSeq
+	start := time.Now()
+	cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		return 0, err
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessagesWithBytesLimit(256, 40<<20))
+	if err != nil {
+		return 0, err
+	}
+	defer it.Stop()
+	var records uint64
+	for {
+		msg, err := it.Next()
+		if err != nil {
+			return 0, err
+		}
+		n, _ := strconv.ParseUint(msg.Headers().Get("Fundledger-Count"), 10, 64)
+		records += n
+		meta, err := msg.Metadata()
+		if err != nil {
+			return 0, err
+		}
+		if meta.Sequence.Stream >= last {
+			break
+		}
+	}
+	return float64(records) / time.Since(start).Seconds(), nil
+}
+
+// write appends a chained history: the ledger, 100 villages, the
+// households, four allocations, a few projects with appropriations and
+// payments, then single payouts to random households until events is reached.
+func write(ctx context.Context, store *flnats.Store, households, events int) error {
+	st := domain.NewState()
+	var group [][]byte
+	seq, prev := uint64(0), domain.GenesisHash
+	t := time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
+	flush := func() error {
+		if len(group) == 0 {
+			return nil
+		}
+		_, err := store.Append(ctx, code, seq-uint64(len(group)), group)
+		group = group[:0]
+		return err
+	}
+	add := func(c domain.Command) error {
+		evs, err := domain.Decide(st, c)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.CommandName(), err)
+		}
+		raw, err := domain.EncodeEvents(evs)
+		if err != nil {
+			return err
+		}
+		for _, e := range evs {
+			st.Apply(e)
+		}
+		seq++
+		t = t.Add(20 * time.Second)
+		cm := &domain.Commit{Ledger: code, Seq: seq, Time: t, Actor: "bench", Command: c.CommandName(), Events: raw, PrevHash: prev}
+		cm.Seal()
+		prev = cm.Hash
+		rec, err := cm.Marshal()
+		if err != nil {
+			return err
+		}
+		group = append(group, rec)
+		if len(group) == 1000 {
+			return flush()
+		}
+		return nil
+	}
+	must := func(err error) {
+		if err != nil {
+			panic(err)
+		}
+	}
+	must(add(domain.OpenLedger{Code: code, Name: "某县"}))
+	for v := range 100 {
+		must(add(domain.RegisterVillage{ID: fmt.Sprintf("V%03d", v), Name: "村", Township: "镇", PoorVillage: v%3 == 0}))
+	}
+	for h := range households {
+		first17 := fmt.Sprintf("341504%08d%03d", 19600101+h/1000%28, h%1000)
+		must(add(domain.RegisterHousehold{ID: fmt.Sprintf("H%06d", h), Village: fmt.Sprintf("V%03d", h%100), HeadName: "户主",
+			IDNumber: first17 + string(domain.IDNumberCheck(first17)), Members: 1 + h%5, Category: domain.HouseholdTypes[h%3],
+			Status: "poor", BankName: "农商银行", BankAccount: fmt.Sprintf("6217%012d", h)}))
+	}
+	for i, l := range []string{"central", "provincial", "municipal", "county"} {
+		must(add(domain.Allocate{ID: fmt.Sprintf("A%d", i), SourceLevel: l, Programme: "专项扶贫资金", FiscalYear: 2019, DocumentNo: "财农〔2019〕1号", Amount: "900000000000.00"}))
+	}
+	for p := range 200 {
+		id := fmt.Sprintf("P%03d", p)
+		must(add(domain.ApproveProject{ID: id, Name: "项目", Village: fmt.Sprintf("V%03d", p%100), Category: []string{"industry", "infrastructure"}[p%2],
+			Batch: fmt.Sprintf("2019-%d", p%4+1), Budget: "1000000.00", ApprovalDoc: "批"}))
+		must(add(domain.Appropriate{Project: id, ID: "AP" + id, Fund: fmt.Sprintf("A%d", p%4), Amount: "1000000.00"}))
+		must(add(domain.Pay{Project: id, ID: "PAY" + id, Fund: fmt.Sprintf("A%d", p%4), Payee: fmt.Sprintf("施工单位%02d", p%20), Amount: "900000.00", VoucherNo: "v", Method: "treasury"}))
+	}
+	items := []string{"光伏扶贫补助", "产业直补", "雨露计划", "就业交通补助", "医疗保险补贴"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; int(seq) < events; i++ {
+		must(add(domain.Payout{ID: fmt.Sprintf("PO%07d", i), Household: fmt.Sprintf("H%06d", rng.IntN(households)), Item: items[i%len(items)],
+			Standard: "500.00", Period: "2019", Fund: fmt.Sprintf("A%d", i%4), Amount: domain.AmountText(strings.TrimSpace(fmt.Sprintf("%d.00", 100+i%900)))}))
+	}
+	return flush()
+}
+
+// rss answers the process's resident set size from /proc (Linux).
+func rss() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "n/a"
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "n/a"
+}
