@@ -64,6 +64,9 @@ type Server struct {
 	// that in-flight requests can finish and the server can stop.
 	closing   chan struct{}
 	closeOnce sync.Once
+
+	// public caches rendered disclosures by ETag (see public_disclosure.go).
+	publicCache publicCache
 }
 
 // New builds a server and registers every route.

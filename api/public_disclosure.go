@@ -1,0 +1,194 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/fundledger/fundledger/disclosure"
+	"github.com/fundledger/fundledger/projections"
+)
+
+// publicCache keeps rendered public answers by ETag. A disclosure is a pure
+// function of (ledger, sequence, village, format), so an entry never goes
+// stale; the cache only bounds memory.
+type publicCache struct {
+	mu      sync.Mutex
+	entries map[string][]byte
+}
+
+const publicCacheSize = 1024
+
+func (pc *publicCache) get(key string) ([]byte, bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	b, ok := pc.entries[key]
+	return b, ok
+}
+
+func (pc *publicCache) put(key string, b []byte) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.entries == nil || len(pc.entries) >= publicCacheSize {
+		pc.entries = make(map[string][]byte, 64) // crude but bounded: start over
+	}
+	pc.entries[key] = b
+}
+
+// publicFormat is one rendering of a public page.
+type publicFormat struct {
+	name        string
+	contentType string
+	render      func(w *bytes.Buffer, c echo.Context, m *projections.Model) error
+}
+
+var (
+	jsonFormat = publicFormat{"json", "application/json; charset=utf-8", func(w *bytes.Buffer, c echo.Context, m *projections.Model) error {
+		d, err := villageDisclosure(c, m)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, d)
+	}}
+	csvFormat = publicFormat{"csv", "text/csv; charset=utf-8", func(w *bytes.Buffer, c echo.Context, m *projections.Model) error {
+		d, err := villageDisclosure(c, m)
+		if err != nil {
+			return err
+		}
+		return disclosure.WriteCSV(w, d)
+	}}
+	xlsxFormat = publicFormat{"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", func(w *bytes.Buffer, c echo.Context, m *projections.Model) error {
+		d, err := villageDisclosure(c, m)
+		if err != nil {
+			return err
+		}
+		return disclosure.WriteXLSX(w, d)
+	}}
+	htmlFormat = publicFormat{"html", "text/html; charset=utf-8", func(w *bytes.Buffer, c echo.Context, m *projections.Model) error {
+		d, err := villageDisclosure(c, m)
+		if err != nil {
+			return err
+		}
+		return disclosure.RenderNotice(w, d, baseURL(c))
+	}}
+	indexFormat = publicFormat{"index", "text/html; charset=utf-8", func(w *bytes.Buffer, c echo.Context, m *projections.Model) error {
+		return disclosure.RenderIndex(w, disclosure.Index{Ledger: m.LedgerInfo(), Seq: m.Seq(), HeadHash: m.HeadHash(), Villages: m.VillageLinks()})
+	}}
+)
+
+func villageDisclosure(c echo.Context, m *projections.Model) (*disclosure.Disclosure, error) {
+	d, ok := m.Disclosure(c.Param("village"))
+	if !ok {
+		return nil, newError(http.StatusNotFound, "not_found", "village %q is not in ledger %s", c.Param("village"), c.Param("ledger"))
+	}
+	return d, nil
+}
+
+func (s *Server) disclosureJSON(c echo.Context) error { return s.public(c, jsonFormat) }
+func (s *Server) disclosureCSV(c echo.Context) error  { return s.public(c, csvFormat) }
+func (s *Server) disclosureXLSX(c echo.Context) error { return s.public(c, xlsxFormat) }
+func (s *Server) notice(c echo.Context) error         { return s.public(c, htmlFormat) }
+func (s *Server) noticeIndex(c echo.Context) error    { return s.public(c, indexFormat) }
+
+// public answers a public page. A live page reflects every write acknowledged
+// before the request (as every read does); a page as_of a sequence is
+// history and never changes, so it may be cached for a year.
+func (s *Server) public(c echo.Context, f publicFormat) error {
+	code := c.Param("ledger")
+	cut, err := asOf(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	head, _, err := s.durableHead(ctx, code)
+	if err != nil {
+		return err
+	}
+	if cut.Seq > head {
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "as_of",
+			Message: "as_of names a sequence past the ledger's head (" + itoa(head) + ")"}
+	}
+	seq := cut.Seq
+	if cut.IsZero() {
+		if err := s.waitProjections(ctx, code, head); err != nil {
+			return err
+		}
+		seq = s.Projector.Seq(code)
+	}
+	host := baseURL(c)
+	key := func(seq uint64) string {
+		return fmt.Sprintf("%s-%d-%s-%s", code, seq, c.Param("village"), f.name)
+	}
+	if seq != 0 { // known before building: answer 304 or from the cache
+		if done, err := s.answerCached(c, f, key(seq), host, cut.IsZero()); done || err != nil {
+			return err
+		}
+	}
+	var body bytes.Buffer
+	var built uint64
+	err = s.Projector.Read(ctx, code, cut, func(m *projections.Model) error {
+		built = m.Seq()
+		return f.render(&body, c, m)
+	})
+	if err != nil {
+		return err
+	}
+	s.publicCache.put(key(built)+"|"+host, body.Bytes())
+	_, err = s.answerCached(c, f, key(built), host, cut.IsZero())
+	return err
+}
+
+// answerCached writes 304 for a matching If-None-Match, or the cached body.
+func (s *Server) answerCached(c echo.Context, f publicFormat, key, host string, live bool) (bool, error) {
+	etag := `"` + key + `"`
+	h := c.Response().Header()
+	h.Set("ETag", etag)
+	if live {
+		// Boards poll; a minute is fresh enough and If-None-Match makes the
+		// next poll cheap.
+		h.Set("Cache-Control", "public, max-age=60")
+	} else {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
+	if matchETag(c.Request().Header.Get("If-None-Match"), etag) {
+		return true, c.NoContent(http.StatusNotModified)
+	}
+	body, ok := s.publicCache.get(key + "|" + host)
+	if !ok {
+		h.Del("ETag")
+		return false, nil
+	}
+	if f.name == "xlsx" || f.name == "csv" {
+		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="disclosure-%s.%s"`, key, f.name))
+	}
+	return true, c.Blob(http.StatusOK, f.contentType, body)
+}
+
+func matchETag(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// baseURL is the scheme and host the client used, for absolute verify links.
+func baseURL(c echo.Context) string { return c.Scheme() + "://" + c.Request().Host }
+
+// writeJSON encodes without HTML escaping, so Chinese text and "<" stay
+// readable in the JSON a villager's phone may show.
+func writeJSON(w *bytes.Buffer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
