@@ -42,7 +42,7 @@ func (s *Server) openLedger(c echo.Context) error {
 	if err := decodeStrict(body, &cmd); err != nil {
 		return err
 	}
-	if p := principal(c); p != nil && p.Ledger != "" && p.Ledger != cmd.Code {
+	if p := principal(c); p != nil && p.Ledger != "" && cmd.Code != "" && p.Ledger != cmd.Code {
 		return newError(http.StatusForbidden, "wrong_ledger", "your token is limited to ledger %s and cannot open ledger %s", p.Ledger, cmd.Code)
 	}
 	return s.submit(c, cmd.Code, cmd, body)

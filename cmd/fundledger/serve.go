@@ -2,60 +2,127 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
+	"github.com/fundledger/fundledger/api"
 	"github.com/fundledger/fundledger/eventstore/nats"
 	"github.com/fundledger/fundledger/ledger"
+	"github.com/fundledger/fundledger/projections"
 )
 
 func init() { commands["serve"] = runServe }
 
-// runServe starts the embedded store and the HTTP server, and shuts both
-// down cleanly on SIGINT or SIGTERM.
+// runServe starts the embedded store, the projections and the HTTP API, and
+// shuts them down cleanly on SIGINT or SIGTERM: in-flight requests finish,
+// the writers stop after their group commit, the projections write a
+// checkpoint and the store closes its files, so the next start continues.
 func runServe(args []string) error {
-	fs := newFlags("serve", "fundledger serve: run the ledger with its embedded JetStream store")
+	fs := newFlags("serve", "fundledger serve [--addr 127.0.0.1:8080] [--data-dir ./data] [--demo]: run the ledger's HTTP API with its embedded JetStream store")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	dataDir := fs.String("data-dir", "./data", "directory of the embedded store")
+	dataDir := fs.String("data-dir", "./data", "directory of the embedded store, the token file and the projection snapshots")
+	natsURL := fs.String("nats-url", "", "external NATS cluster instead of the embedded store (streams R3)")
+	withDemo := fs.Bool("demo", false, "on an empty data dir, load the demo county; print admin, finance and auditor tokens")
+	adminToken := fs.String("admin-token", "", "bearer token of the admin role (set FUNDLEDGER_ADMIN_TOKEN rather than the flag, which other users can see)")
+	readWait := fs.Duration("read-wait", api.DefaultReadWait, "how long a read waits for the projections before answering 503")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	store, err := nats.Open(ctx, nats.Options{DataDir: *dataDir, Logger: log})
+	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
+		return err
+	}
+	store, err := nats.Open(ctx, nats.Options{DataDir: *dataDir, URL: *natsURL, Logger: log})
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	mgr := ledger.NewManager(store, ledger.Options{Logger: log})
+	defer func() {
+		if err := store.Close(); err != nil {
+			log.Error("store close", "err", err)
+		}
+	}()
+	tokens, err := api.OpenTokens(filepath.Join(*dataDir, "tokens.json"))
+	if err != nil {
+		return err
+	}
+	metrics := api.NewMetrics()
+	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics})
 	defer mgr.Close()
 
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"status":"ok"}`))
-	})
-	srv := &http.Server{Addr: *addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	var banner *demoBanner
+	if *withDemo {
+		if banner, err = prepareDemo(ctx, log, store, mgr, tokens, adminToken); err != nil {
+			return err
+		}
+	}
+	if *adminToken == "" {
+		log.Warn("FUNDLEDGER_ADMIN_TOKEN is not set: no admin token, so no new tokens can be issued over HTTP")
+	}
+
+	proj := projections.New(store, projections.Options{Dir: filepath.Join(*dataDir, "projections"), Logger: log})
+	projCtx, stopProj := context.WithCancel(context.Background())
+	projDone := make(chan struct{})
+	go func() {
+		defer close(projDone)
+		if err := proj.Run(projCtx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("projections stopped", "err", err)
+		}
+	}()
+	defer func() { stopProj(); <-projDone }() // before the store closes: the final checkpoint
+
+	srv := api.New(api.Config{Manager: mgr, Store: store, Projector: proj, Tokens: tokens, AdminToken: *adminToken,
+		Metrics: metrics, Logger: log, ReadWait: *readWait})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := srv.HTTPServer(*addr)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("fundledger serving", "addr", "http://"+*addr, "data_dir", *dataDir)
+	go func() { errc <- hs.Serve(ln) }()
+	base := "http://" + ln.Addr().String()
+	log.Info("fundledger serving", "addr", base, "data_dir", *dataDir)
+	if banner != nil {
+		banner.print(base)
+	}
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	log.Info("shutting down: finishing in-flight requests")
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if err := srv.Shutdown(shutdown, hs); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("http shutdown", "err", err)
 	}
+	mgr.Close()
+	stopProj()
+	<-projDone
 	log.Info("fundledger stopped")
 	return nil
+}
+
+// randomToken makes a bearer token for the admin when none is configured.
+func randomToken(prefix string) string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return prefix + base64.RawURLEncoding.EncodeToString(b)
 }
