@@ -31,6 +31,16 @@ func crossTab(batches, cats []Group) ([]cell, error) {
 			}
 		}
 	}
+	// Small specs: try every order of rows and columns.
+	if len(batches) <= 6 && len(cats) <= 6 {
+		for _, ro := range perms(len(batches)) {
+			for _, co := range perms(len(cats)) {
+				if cells, ok := staircase(batches, cats, ro, co); ok {
+					return cells, nil
+				}
+			}
+		}
+	}
 	return nil, fmt.Errorf("scenario: cannot split the batches over the categories with at least %d fen per project; adjust the spec", minProjectFen)
 }
 
@@ -146,6 +156,21 @@ func split(total Amount, n int) []Amount {
 		out[i] = base
 		if i < rem {
 			out[i]++
+		}
+	}
+	return out
+}
+
+// perms answers every order of 0..n-1, always in the same sequence.
+func perms(n int) [][]int {
+	if n == 0 {
+		return [][]int{{}}
+	}
+	var out [][]int
+	for _, p := range perms(n - 1) {
+		for i := 0; i <= len(p); i++ {
+			q := append(append(append([]int{}, p[:i]...), n-1), p[i:]...)
+			out = append(out, q)
 		}
 	}
 	return out
