@@ -88,6 +88,7 @@ func New(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	e.JSONSerializer = plainJSON{}
 	e.Use(s.observe, middleware.Recover())
 	s.Echo = e
 	s.routes = s.table()

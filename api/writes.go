@@ -83,7 +83,10 @@ func (s *Server) submit(c echo.Context, code string, cmd domain.Command, body []
 	if err != nil {
 		return err
 	}
-	if s.Projector != nil {
+	// Wake the projections only for a ledger they do not follow yet: a
+	// followed ledger's commits reach them through the store, and each
+	// Notify costs the projector a listing of the store's ledgers.
+	if s.Projector != nil && s.Projector.Seq(code) == 0 {
 		s.Projector.Notify(code)
 	}
 	if res.Replayed {
