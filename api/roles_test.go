@@ -73,4 +73,3 @@ func TestRoleMatrix(t *testing.T) {
 		}
 	}
 }
-
