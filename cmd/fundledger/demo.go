@@ -117,6 +117,8 @@ func (b *demoBanner) print(base string) {
 	fmt.Printf("  finance  %s\n  auditor  %s\n", b.finance, b.auditor)
 	fmt.Printf(`
 Open:
+  %[1]s/notice/%[2]s                                      village notice boards (公告公示)
+  %[1]s/notice/%[2]s/V001                                 罗田村's notice, printable
   %[1]s/v1/openapi.json                                   the API
   %[1]s/v1/public/ledgers/%[2]s/verify?seq=1&hash=…        public check of a printed hash
   %[1]s/metrics  %[1]s/healthz  %[1]s/readyz
