@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/fundledger/fundledger/domain"
 	"io"
 	"log/slog"
 	"net/http"
@@ -247,14 +248,7 @@ const (
 	testBankAcct = "6217001234567890123"
 )
 
-func idNumber(first17 string) string {
-	w := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	s := 0
-	for i := range 17 {
-		s += int(first17[i]-'0') * w[i]
-	}
-	return first17 + string("10X98765432"[s%11])
-}
+func idNumber(first17 string) string { return first17 + string(domain.IDNumberCheck(first17)) }
 
 func household(id string) map[string]any {
 	return map[string]any{"id": id, "village": "V001", "head_name": "张三", "id_number": idNumber("34150419800101001"),

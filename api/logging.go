@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/fundledger/fundledger/domain"
 )
 
 // requestID answers the request's id (set by observe).
@@ -23,19 +25,9 @@ func newRequestID() string {
 }
 
 // validRequestID accepts a caller's X-Request-Id only if it is short and
-// plain, so that it cannot smuggle anything into the logs.
-func validRequestID(id string) bool {
-	if len(id) == 0 || len(id) > 64 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
-}
+// plain (the rule of record ids), so that it cannot smuggle anything into
+// the logs.
+func validRequestID(id string) bool { return domain.ValidID(id) }
 
 // observe gives each request an id, answers errors in the one shape, counts
 // the request in the metrics and logs one line for it. The log line names

@@ -99,25 +99,17 @@ func (s *Server) noticeIndex(c echo.Context) error    { return s.public(c, index
 // before the request (as every read does); a page as_of a sequence is
 // history and never changes, so it may be cached for a year.
 func (s *Server) public(c echo.Context, f publicFormat) error {
-	code := c.Param("ledger")
-	cut, err := asOf(c)
+	code, cut, head, err := s.readPoint(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	head, _, err := s.durableHead(ctx, code)
-	if err != nil {
-		return err
-	}
 	if cut.Seq > head {
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "as_of",
 			Message: "as_of names a sequence past the ledger's head (" + itoa(head) + ")"}
 	}
 	seq := cut.Seq
 	if cut.IsZero() {
-		if err := s.waitProjections(ctx, code, head); err != nil {
-			return err
-		}
 		seq = s.Projector.Seq(code)
 	}
 	host := baseURL(c)

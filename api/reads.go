@@ -33,19 +33,11 @@ func (s *Server) durableHead(ctx context.Context, code string) (uint64, string, 
 // arrived, then calls fn with the model as of the request's as_of, and
 // answers fn's value with top-level seq and head_hash.
 func (s *Server) readModel(c echo.Context, fn func(m *projections.Model) (any, error)) error {
-	code := c.Param("ledger")
-	cut, err := asOf(c)
+	code, cut, head, err := s.readPoint(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	head, _, err := s.durableHead(ctx, code)
-	if err != nil {
-		return err
-	}
-	if err := s.waitProjections(ctx, code, head); err != nil {
-		return err
-	}
 	var out any
 	err = s.Projector.Read(ctx, code, cut, func(m *projections.Model) error {
 		v, err := fn(m)
@@ -65,6 +57,22 @@ func (s *Server) readModel(c echo.Context, fn func(m *projections.Model) (any, e
 		return err
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// readPoint resolves a read: its ledger, its as_of cut and the ledger's
+// durable head when it arrived; it waits until the projections reflect that
+// head, so a read sees every write acknowledged before it.
+func (s *Server) readPoint(c echo.Context) (code string, cut projections.Cut, head uint64, err error) {
+	code = c.Param("ledger")
+	if cut, err = asOf(c); err != nil {
+		return
+	}
+	ctx := c.Request().Context()
+	if head, _, err = s.durableHead(ctx, code); err != nil {
+		return
+	}
+	err = s.waitProjections(ctx, code, head)
+	return
 }
 
 // waitProjections waits, bounded, until the projections reflect seq; past

@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -13,13 +10,10 @@ import (
 	"time"
 
 	"github.com/fundledger/fundledger/domain"
-	"github.com/fundledger/fundledger/eventstore/nats"
 	"github.com/fundledger/fundledger/projections"
 )
 
 func init() { commands["rebuild"] = runRebuild }
-
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // runRebuild throws away the projections' checkpoints and snapshots and
 // rebuilds them from zero, checking the hash chain on the way.
@@ -37,19 +31,14 @@ func runRebuild(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	store, err := nats.Open(ctx, nats.Options{DataDir: *dataDir, Logger: quietLog()})
+	store, err := openOffline(ctx, *dataDir)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	codes := []string{*code}
-	if *code == "" {
-		if codes, err = store.Ledgers(ctx); err != nil {
-			return err
-		}
-		if len(codes) == 0 {
-			return errors.New("the store holds no ledgers")
-		}
+	codes, err := ledgerCodes(ctx, store, *code)
+	if err != nil {
+		return err
 	}
 	p := projections.New(store, projections.Options{Dir: *projDir, SnapshotEvery: *every, Logger: quietLog()})
 	for _, c := range codes {

@@ -12,7 +12,6 @@ import (
 	"syscall"
 
 	"github.com/fundledger/fundledger/domain"
-	"github.com/fundledger/fundledger/eventstore/nats"
 	"github.com/fundledger/fundledger/ledger"
 	"github.com/fundledger/fundledger/projections"
 )
@@ -46,7 +45,7 @@ func runReplay(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	store, err := nats.Open(ctx, nats.Options{DataDir: *dataDir, Logger: quietLog()})
+	store, err := openOffline(ctx, *dataDir)
 	if err != nil {
 		return err
 	}

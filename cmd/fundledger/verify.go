@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/fundledger/fundledger/eventstore/nats"
 	"github.com/fundledger/fundledger/ledger"
 )
 
@@ -22,16 +21,14 @@ func runVerify(args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	store, err := nats.Open(ctx, nats.Options{DataDir: *dataDir})
+	store, err := openOffline(ctx, *dataDir)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	codes := []string{*code}
-	if *code == "" {
-		if codes, err = store.Ledgers(ctx); err != nil {
-			return err
-		}
+	codes, err := ledgerCodes(ctx, store, *code)
+	if err != nil {
+		return err
 	}
 	broken := false
 	enc := json.NewEncoder(os.Stdout)
