@@ -189,7 +189,7 @@ func (m *Manager) load(ctx context.Context, ledger string, create bool) (*writer
 		return nil, unknownLedger(ledger)
 	}
 	w := &writer{code: ledger, store: m.store, clock: m.opts.Clock, log: m.opts.Logger, obs: m.opts.Observer,
-		queue: make(chan *pending, 4096), heads: make(chan headInfo, 1)}
+		queue: make(chan *pending, 4096)}
 	start := time.Now()
 	if err := w.load(ctx); err != nil {
 		var bad *ChainError

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/fundledger/fundledger/domain"
@@ -77,7 +78,7 @@ type writer struct {
 	headHash string
 	headTime time.Time
 
-	heads chan headInfo // latest durable head, for readers (capacity 1, always full)
+	durable atomic.Pointer[headInfo] // latest durable head, for readers on other goroutines
 }
 
 type headInfo struct {
@@ -107,19 +108,11 @@ func (w *writer) load(ctx context.Context) error {
 	return err
 }
 
-func (w *writer) publishHead() {
-	select {
-	case <-w.heads:
-	default:
-	}
-	w.heads <- headInfo{w.head, w.headHash}
-}
+// publishHead makes the head readable by other goroutines: an atomic
+// pointer, so a reader never blocks the writer nor the writer a reader.
+func (w *writer) publishHead() { w.durable.Store(&headInfo{w.head, w.headHash}) }
 
-func (w *writer) currentHead() headInfo {
-	h := <-w.heads
-	w.heads <- h
-	return h
-}
+func (w *writer) currentHead() headInfo { return *w.durable.Load() }
 
 // run serves the queue until ctx ends. Commands that arrive while an append
 // is in flight wait in the queue and form the next group: one fsync for all.
