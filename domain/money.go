@@ -35,10 +35,10 @@ func ParseAmount(s string) (Money, error) {
 		return Money{}, err
 	}
 	if !m.IsPositive() {
-		return Money{}, fmt.Errorf("amount must be greater than 0.00 yuan, got %q", s)
+		return Money{}, fmt.Errorf("must be greater than 0.00 yuan, got %q", s)
 	}
 	if m.Cmp(MaxAmount) > 0 {
-		return Money{}, fmt.Errorf("amount %q is above the ceiling of 1000000000000.00 yuan", s)
+		return Money{}, fmt.Errorf("%q is above the ceiling of 1000000000000.00 yuan", s)
 	}
 	return m, nil
 }
@@ -46,21 +46,21 @@ func ParseAmount(s string) (Money, error) {
 // parseMoney reads digits[.d[d]] with no sign; zero is allowed.
 func parseMoney(s string) (Money, error) {
 	if s == "" {
-		return Money{}, fmt.Errorf("amount is empty; write yuan like \"1000.00\"")
+		return Money{}, fmt.Errorf("is empty; write yuan like \"1000.00\"")
 	}
 	intPart, frac, hasDot := strings.Cut(s, ".")
 	if intPart == "" || !allDigits(intPart) || (hasDot && (frac == "" || !allDigits(frac))) {
-		return Money{}, fmt.Errorf("amount %q is not a plain yuan figure; write digits with at most two decimals, like \"1000.00\"", s)
+		return Money{}, fmt.Errorf("%q is not a plain yuan figure; write digits with at most two decimals, like \"1000.00\"", s)
 	}
 	if len(frac) > 2 {
-		return Money{}, fmt.Errorf("amount %q has more than two decimals; the smallest unit is the fen (0.01)", s)
+		return Money{}, fmt.Errorf("%q has more than two decimals; the smallest unit is the fen (0.01)", s)
 	}
 	if len(intPart) > 15 {
-		return Money{}, fmt.Errorf("amount %q is above the ceiling of 1000000000000.00 yuan", s)
+		return Money{}, fmt.Errorf("%q is above the ceiling of 1000000000000.00 yuan", s)
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return Money{}, fmt.Errorf("amount %q: %v", s, err)
+		return Money{}, fmt.Errorf("%q: %v", s, err)
 	}
 	return Money{d}, nil
 }

@@ -26,7 +26,7 @@ func (a *AmountText) UnmarshalJSON(b []byte) error {
 func amount(field string, a AmountText) (Money, error) {
 	m, err := ParseAmount(string(a))
 	if err != nil {
-		return Money{}, invalid(field, "%s: %v", field, err)
+		return Money{}, invalid(field, "%s %v", field, err)
 	}
 	return m, nil
 }
