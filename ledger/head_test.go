@@ -49,13 +49,24 @@ func TestHeadReadersNeverStallTheWriter(t *testing.T) {
 		}()
 	}
 	const n = 2000
-	for i := range n {
-		_, err := m.Submit(ctx, code, Request{Command: domain.RegisterVillage{ID: fmt.Sprintf("V%04d", i), Name: "村", Township: "镇"}, Actor: "test"})
-		if err != nil {
-			close(stop)
-			readers.Wait()
-			t.Fatalf("commit %d of %d while Head is read: %v", i+1, n, err)
+	wrote := make(chan error, 1)
+	go func() {
+		for i := range n {
+			_, err := m.Submit(ctx, code, Request{Command: domain.RegisterVillage{ID: fmt.Sprintf("V%04d", i), Name: "村", Township: "镇"}, Actor: "test"})
+			if err != nil {
+				wrote <- fmt.Errorf("commit %d of %d while Head is read: %w", i+1, n, err)
+				return
+			}
 		}
+		wrote <- nil
+	}()
+	select {
+	case err := <-wrote:
+		if err != nil {
+			t.Fatal(err) // readers may be stuck: do not wait for them
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("%d commits did not finish in 15s while Head is read: the writer is stalled", n)
 	}
 	close(stop)
 	readers.Wait()
