@@ -172,15 +172,30 @@ func write(ctx context.Context, store *flnats.Store, households, events int) err
 	var group [][]byte
 	seq, prev := uint64(0), domain.GenesisHash
 	t := time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
+	// The first error (a failed append under load, say) is returned from
+	// write, not panicked with; the calls after it do nothing.
+	var failed error
 	flush := func() error {
 		if len(group) == 0 {
 			return nil
 		}
-		_, err := store.Append(ctx, code, seq-uint64(len(group)), group)
+		// jetstream gives a publish without a deadline 5s; a 1,000-commit
+		// frame fsynced on a busy machine can take longer, and a lost ack is
+		// not a reason to lose a ten-minute setup. The error names the group.
+		actx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		first := seq - uint64(len(group))
+		_, err := store.Append(actx, code, first, group)
 		group = group[:0]
-		return err
+		if err != nil {
+			return fmt.Errorf("append commits %d..%d: %w", first+1, seq, err)
+		}
+		return nil
 	}
 	add := func(c domain.Command) error {
+		if failed != nil {
+			return failed
+		}
 		evs, err := domain.Decide(st, c)
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.CommandName(), err)
@@ -208,8 +223,8 @@ func write(ctx context.Context, store *flnats.Store, households, events int) err
 		return nil
 	}
 	must := func(err error) {
-		if err != nil {
-			panic(err)
+		if failed == nil {
+			failed = err
 		}
 	}
 	must(add(domain.OpenLedger{Code: code, Name: "某县"}))
@@ -234,9 +249,12 @@ func write(ctx context.Context, store *flnats.Store, households, events int) err
 	}
 	items := []string{"光伏扶贫补助", "产业直补", "雨露计划", "就业交通补助", "医疗保险补贴"}
 	rng := rand.New(rand.NewPCG(1, 2))
-	for i := 0; int(seq) < events; i++ {
+	for i := 0; int(seq) < events && failed == nil; i++ {
 		must(add(domain.Payout{ID: fmt.Sprintf("PO%07d", i), Household: fmt.Sprintf("H%06d", rng.IntN(households)), Item: items[i%len(items)],
 			Standard: "500.00", Period: "2019", Fund: fmt.Sprintf("A%d", i%4), Amount: domain.AmountText(strings.TrimSpace(fmt.Sprintf("%d.00", 100+i%900)))}))
+	}
+	if failed != nil {
+		return failed
 	}
 	return flush()
 }
