@@ -31,15 +31,11 @@ func (e *ChainError) Error() string { return fmt.Sprintf("commit %d: %s", e.Seq,
 // record's own hash no longer matches its content, or (if the hash was
 // recomputed) the next commit's prev_hash no longer matches.
 func checkLink(ledger string, r eventstore.Record, prevHash string) (*domain.Commit, error) {
-	c, err := domain.UnmarshalCommit(r.Data)
+	c, err := checkOwn(ledger, r)
 	if err != nil {
-		return nil, &ChainError{r.Seq, "cannot be decoded: " + err.Error()}
+		return nil, err
 	}
 	switch {
-	case c.Ledger != ledger:
-		return nil, &ChainError{r.Seq, fmt.Sprintf("belongs to ledger %q", c.Ledger)}
-	case c.Seq != r.Seq:
-		return nil, &ChainError{r.Seq, fmt.Sprintf("says it is commit %d", c.Seq)}
 	case c.PrevHash != prevHash:
 		return nil, &ChainError{r.Seq, "prev_hash does not match the hash of the commit before it"}
 	case c.ComputeHash() != c.Hash:

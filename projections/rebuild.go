@@ -26,58 +26,18 @@ func (p *Projector) Rebuild(ctx context.Context, code string, progress func(c *d
 	}
 	m := NewModel(code)
 	pol := p.newPolicy(0)
-	// Decoding is most of the cost: a second goroutine checks the chain and
-	// decodes commits while this one folds the ones before.
-	type decoded struct {
-		c      *domain.Commit
-		events []domain.Event
-	}
-	ch := make(chan []decoded, 8)
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var walkErr error
-	go func() {
-		defer close(ch)
-		var batch []decoded
-		walkErr = ledger.Walk(wctx, p.store, code, 0, func(c *domain.Commit) error {
-			evs, err := c.Decode()
-			if err != nil {
-				return err
-			}
-			batch = append(batch, decoded{c, evs})
-			if len(batch) == 256 {
-				select {
-				case ch <- batch:
-				case <-wctx.Done():
-					return wctx.Err()
-				}
-				batch = nil
-			}
-			return nil
-		})
-		if walkErr == nil && len(batch) > 0 {
-			ch <- batch
+	// Decoding and hashing are most of the cost: ledger.WalkDecoded spreads
+	// them over every core while this goroutine folds commits in order.
+	err := ledger.WalkDecoded(ctx, p.store, code, (*domain.Commit).Decode, func(c *domain.Commit, events []domain.Event) error {
+		if err := m.applyDecoded(c, events); err != nil {
+			return err
 		}
-	}()
-	var err error
-	for batch := range ch {
-		for _, d := range batch {
-			if err == nil {
-				err = m.applyDecoded(d.c, d.events)
-			}
-			if err != nil {
-				cancel()
-				break
-			}
-			pol.maybeSnapshot(p, m, false)
-			if progress != nil {
-				progress(d.c)
-			}
+		pol.maybeSnapshot(p, m, false)
+		if progress != nil {
+			progress(c)
 		}
-	}
-	if err == nil {
-		err = walkErr
-	}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
