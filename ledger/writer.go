@@ -180,22 +180,25 @@ func (w *writer) commitGroup(ctx context.Context, group []*pending) {
 			w.head, w.headHash, w.headTime = last.Seq, last.Hash, last.Time
 			w.publishHead()
 			w.obs.Committed(w.code, len(batch), time.Since(start))
-			for _, s := range batch {
-				res := Result{Seq: s.commit.Seq, Hash: s.commit.Hash, Events: s.commit.Events}
-				for i, p := range s.waiters {
-					res.Replayed = i > 0
-					p.done <- outcome{res: res}
-				}
+		} else {
+			// The append failed: rebuild state from the store. A timeout
+			// may hide an append that was stored after all; then the
+			// callers are told the truth, which is success.
+			if lerr := w.load(ctx); lerr != nil {
+				w.log.Error("reload after failed append", "ledger", w.code, "err", lerr)
 			}
+			if w.holds(ctx, batch[len(batch)-1].commit) {
+				w.log.Warn("append reported an error but was stored", "ledger", w.code, "err", err)
+				err = nil
+			}
+		}
+		if err == nil {
+			answer(batch)
 			if len(leftover) > 0 {
 				group, attempt = leftover, -1
 				continue
 			}
 			return
-		}
-		// Nothing of the group was stored: rebuild state from the store.
-		if lerr := w.load(ctx); lerr != nil {
-			w.log.Error("reload after failed append", "ledger", w.code, "err", lerr)
 		}
 		conflict := errors.Is(err, eventstore.ErrConflict)
 		if conflict && attempt == 0 {
@@ -206,13 +209,45 @@ func (w *writer) commitGroup(ctx context.Context, group []*pending) {
 		if conflict {
 			err = ErrWriteConflict
 		} else {
-			err = fmt.Errorf("store append failed, nothing was written: %w", err)
+			err = fmt.Errorf("store append failed and the store does not hold it; nothing was written: %w", err)
 		}
 		for _, p := range waitersOf(batch, leftover) {
 			p.done <- outcome{err: err}
 		}
 		return
 	}
+}
+
+// answer tells every caller of a durable batch its commit.
+func answer(batch []staged) {
+	for _, s := range batch {
+		res := Result{Seq: s.commit.Seq, Hash: s.commit.Hash, Events: s.commit.Events}
+		for i, p := range s.waiters {
+			res.Replayed = i > 0
+			p.done <- outcome{res: res}
+		}
+	}
+}
+
+// holds reports whether the store holds commit c as staged: the chain links
+// every earlier commit into c's hash, so finding c's hash at c's sequence
+// means the whole batch up to c is there.
+func (w *writer) holds(ctx context.Context, c *domain.Commit) bool {
+	switch {
+	case w.head < c.Seq:
+		return false
+	case w.head == c.Seq:
+		return w.headHash == c.Hash
+	}
+	found := false
+	errStop := errors.New("stop")
+	_ = w.store.Read(ctx, w.code, c.Seq, func(r eventstore.Record) error {
+		if stored, err := domain.UnmarshalCommit(r.Data); err == nil {
+			found = stored.Hash == c.Hash
+		}
+		return errStop
+	})
+	return found
 }
 
 func waitersOf(batch []staged, leftover []*pending) []*pending {

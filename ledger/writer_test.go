@@ -278,3 +278,50 @@ func TestSecondWriterConflictsAndNothingIsLost(t *testing.T) {
 		t.Fatalf("chain: %+v", v)
 	}
 }
+
+// flakyStore fails appends: after storing them (a timeout that hid a
+// success) or before (a real failure).
+type flakyStore struct {
+	eventstore.Store
+	storeFirst bool
+}
+
+func (f *flakyStore) Append(ctx context.Context, ledger string, expected uint64, records [][]byte) (uint64, error) {
+	if f.storeFirst {
+		if _, err := f.Store.Append(ctx, ledger, expected, records); err != nil {
+			return 0, err
+		}
+	}
+	return 0, errors.New("nats: timeout")
+}
+
+// TestFailedAppendAnswersWhatTheStoreHolds: callers are told a write failed
+// only if the store does not hold it.
+func TestFailedAppendAnswersWhatTheStoreHolds(t *testing.T) {
+	mem := memory.New()
+	m := NewManager(mem, Options{Logger: quiet})
+	openCounty(t, m, 0)
+	m.Close()
+	alloc := Request{Command: domain.Allocate{ID: "A1", SourceLevel: "central", Programme: "p", FiscalYear: 2019,
+		DocumentNo: "d", Amount: "1.00"}, Actor: "t", IdempotencyKey: "k", RequestHash: "h"}
+
+	lost := NewManager(&flakyStore{Store: mem}, Options{Logger: quiet})
+	if _, err := lost.Submit(context.Background(), code, alloc); err == nil {
+		t.Fatal("an append the store refused was answered as written")
+	}
+	lost.Close()
+	if h, _ := mem.Head(context.Background(), code); h != 2 {
+		t.Fatalf("head %d", h)
+	}
+
+	hidden := NewManager(&flakyStore{Store: mem, storeFirst: true}, Options{Logger: quiet})
+	defer hidden.Close()
+	res, err := hidden.Submit(context.Background(), code, alloc)
+	if err != nil || res.Seq != 3 {
+		t.Fatalf("an append stored despite the error was answered %+v, %v", res, err)
+	}
+	// The state includes it: the id is taken, the key answers the same.
+	if _, err := hidden.Submit(context.Background(), code, Request{Command: alloc.Command}); !errors.Is(err, domain.ErrDuplicate) {
+		t.Fatalf("after a hidden success: %v", err)
+	}
+}
