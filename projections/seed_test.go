@@ -139,7 +139,16 @@ func TestSeed001Summary(t *testing.T) {
 	if s.Projects.StartRate != "1.0000" || s.Projects.ExpenditureRatio != "0.9806" {
 		t.Errorf("start rate %s, expenditure ratio %s", s.Projects.StartRate, s.Projects.ExpenditureRatio)
 	}
-	if b, err := json.Marshal(m.Summary()); err != nil || len(b) == 0 {
+	b, err := json.Marshal(m.Summary())
+	if err != nil {
 		t.Fatalf("summary does not encode: %v", err)
+	}
+	var flat map[string]any
+	_ = json.Unmarshal(b, &flat)
+	for k, want := range map[string]string{"industry_share": "0.7580", "integration_ratio": "0.5224",
+		"expenditure_ratio": "0.9806", "integrated_funds": "29270000.00", "integration_used": "15290000.00"} {
+		if flat[k] != want {
+			t.Errorf("summary.%s = %v, want %s", k, flat[k], want)
+		}
 	}
 }

@@ -19,6 +19,22 @@ type Summary struct {
 	Integration SummaryIntegration `json:"integration"`
 	Projects    SummaryProjects    `json:"projects"`
 	Payouts     SummaryPayouts     `json:"payouts"`
+	Headline
+}
+
+// Headline repeats, flat at the top of the summary, the figures county work
+// reports quote (资金规模, 统筹整合使用比例, 产业项目占比, 支出进度, 开工率,
+// 竣工率), so a reader or a check need not know where each is nested.
+type Headline struct {
+	FundScale        domain.Money `json:"fund_scale"`
+	SpecialFunds     domain.Money `json:"special_funds"`
+	IntegratedFunds  domain.Money `json:"integrated_funds"`
+	IntegrationUsed  domain.Money `json:"integration_used"`
+	IntegrationRatio string       `json:"integration_ratio"`
+	IndustryShare    string       `json:"industry_share"`
+	ExpenditureRatio string       `json:"expenditure_ratio"`
+	StartRate        string       `json:"start_rate"`
+	CompletionRate   string       `json:"completion_rate"`
 }
 
 // SummaryFunds: fund scale = allocations + integrations; special funds = all
@@ -166,6 +182,9 @@ func (m *Model) summary() Summary {
 	s.Payouts.Total.Households = len(everyone)
 	u := &m.st.Undelivered
 	s.Payouts.Undelivered = ItemTotals{Households: len(u.Households), Lines: u.Lines, Amount: u.Amount}
+	s.Headline = Headline{FundScale: s.Funds.Scale, SpecialFunds: s.Funds.Special, IntegratedFunds: s.Integration.Integrated,
+		IntegrationUsed: s.Integration.Used, IntegrationRatio: s.Integration.Ratio, IndustryShare: s.Projects.IndustryShare,
+		ExpenditureRatio: s.Projects.ExpenditureRatio, StartRate: s.Projects.StartRate, CompletionRate: s.Projects.CompletionRate}
 	return s
 }
 
