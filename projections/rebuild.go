@@ -33,6 +33,9 @@ func (p *Projector) Rebuild(ctx context.Context, code string, progress func(c *d
 		return nil, fmt.Errorf("projections: drop snapshots of %s: %w", code, err)
 	}
 	m := NewModel(code)
+	if head, err := p.store.Head(ctx, code); err == nil {
+		m.reserve(head)
+	}
 	// Decoding and hashing are most of the cost: ledger.WalkDecoded spreads
 	// them over every core while this goroutine folds commits in order.
 	err := ledger.WalkDecoded(ctx, p.store, code, (*domain.Commit).Decode, func(c *domain.Commit, events []domain.Event) error {
@@ -55,6 +58,18 @@ func (p *Projector) Rebuild(ctx context.Context, code string, progress func(c *d
 		return nil, fmt.Errorf("projections: snapshot of %s at %d: %w", code, m.Seq(), err)
 	}
 	return m, nil
+}
+
+// reserve sizes the map of money writes for a ledger of commits commits:
+// most commits of a large ledger are payouts, one write each, and a map
+// grown one split at a time to a million entries cost a fold of 1M
+// payouts about as much CPU as the inserts themselves. Over-sizing a
+// ledger whose commits are mostly registrations costs a few bytes per
+// commit.
+func (m *Model) reserve(commits uint64) {
+	if len(m.st.Writes) == 0 && commits > 0 {
+		m.st.Writes = make(map[string]*write, commits)
+	}
 }
 
 // Checkpoint answers the sequence of a ledger's checkpoint (the snapshot a

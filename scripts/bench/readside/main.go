@@ -122,7 +122,7 @@ func run(households, events int) error {
 		raw, base.raw[0], base.raw[1], base.raw[2], raw2)
 	fmt.Printf("raw+decode (read through the store, commits and events decoded on %d workers): %.0f events/s\n", runtime.GOMAXPROCS(0), base.decode)
 	fmt.Printf("walk (ledger.WalkDecoded, hash chain checked, no fold): %.0f events/s\n", base.walk)
-	fmt.Printf("rebuild (hash chain checked, snapshots on): %d events in %s = %.0f events/s = %.3fx raw median, %.2fx raw+decode, %.2fx walk\n",
+	fmt.Printf("rebuild (hash chain checked, one snapshot at the head): %d events in %s = %.0f events/s = %.3fx raw median, %.2fx raw+decode, %.2fx walk\n",
 		m.Events(), took.Round(time.Millisecond), rebuild, rebuild/raw, rebuild/base.decode, rebuild/base.walk)
 	fmt.Printf("projection memory: %.1f MiB live heap for %d households, %d events (RSS of the whole process %s, incl. the embedded server); %d files in the checkpoint dir\n",
 		float64(heap)/(1<<20), households, m.Events(), rss(), len(snaps))
