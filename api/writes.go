@@ -96,7 +96,7 @@ func (s *Server) submit(c echo.Context, code string, cmd domain.Command, body []
 		res.Events = []domain.RawEvent{}
 	}
 	c.Set("seq", res.Seq)
-	return c.JSON(http.StatusCreated, res)
+	return writeResult(c, http.StatusCreated, res)
 }
 
 func printable(s string) bool {
