@@ -17,8 +17,9 @@ type Options struct {
 	// Dir keeps checkpoints and snapshots, one subdirectory per ledger; ""
 	// keeps snapshots in memory only (a restart replays from zero).
 	Dir string
-	// SnapshotEvery is how many commits pass between snapshots (default
-	// 10000). A snapshot is also held back until the time since the last one
+	// SnapshotEvery is how many commits pass between the snapshots the live
+	// follower writes (default 10000); Rebuild writes only one, at the head.
+	// A snapshot is also held back until the time since the last one
 	// is twenty times what that one cost, so that a large model spends only a
 	// small part of the fold's time writing snapshots.
 	SnapshotEvery uint64
