@@ -22,7 +22,7 @@ func runRebuild(args []string) error {
 	dataDir := fs.String("data-dir", "./data", "directory of the embedded store (the server must not be running on it)")
 	projDir := fs.String("projections-dir", "", "checkpoints and snapshots (default DATA_DIR/projections)")
 	code := fs.String("ledger", "", "only this ledger (default: every ledger)")
-	every := fs.Uint64("snapshot-every", 10000, "commits between snapshots")
+	every := fs.Uint64("snapshot-every", 10000, "commits between snapshots once serve follows the ledger live (a rebuild itself writes one snapshot, at the head)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
