@@ -34,7 +34,15 @@ func TestHTTPWriteFigures(t *testing.T) {
 	if os.Getenv("FUNDLEDGER_BENCH") == "" {
 		t.Skip("set FUNDLEDGER_BENCH=1 to measure")
 	}
-	e := startEnv(t, "")
+	// The log lines go to /dev/null, one write(2) each, as serve's go to
+	// stderr; the tests' in-memory buffer would grow to tens of MB and
+	// charge the run for copying it.
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { devNull.Close() }) // after the env's own cleanup
+	e := startEnv(t, "", envOptions{logTo: devNull})
 	fin := e.seedCounty("1.00")
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128, MaxConnsPerHost: 128}}
 	var n atomic.Int64

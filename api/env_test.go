@@ -63,6 +63,9 @@ type env struct {
 type envOptions struct {
 	noProjections bool
 	readWait      time.Duration
+	// logTo, when set, receives the JSON log lines instead of the
+	// in-memory buffer that tests read (e.logs stays empty).
+	logTo io.Writer
 }
 
 func startEnv(t testing.TB, dir string, opts ...envOptions) *env {
@@ -75,7 +78,11 @@ func startEnv(t testing.TB, dir string, opts ...envOptions) *env {
 		dir = t.TempDir()
 	}
 	logs := &syncBuffer{}
-	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	var logTo io.Writer = logs
+	if o.logTo != nil {
+		logTo = o.logTo
+	}
+	log := slog.New(slog.NewJSONHandler(logTo, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx := context.Background()
 	store, err := nats.Open(ctx, nats.Options{DataDir: dir, Logger: log})
 	if err != nil {
