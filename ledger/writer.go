@@ -46,14 +46,18 @@ const (
 	maxGroupBytes   = 4 << 20
 )
 
+// appendTimeout bounds one group's append, also during shutdown.
+const appendTimeout = time.Minute
+
 type outcome struct {
 	res Result
 	err error
 }
 
 type pending struct {
-	req  Request
-	done chan outcome // buffered(1): the writer never blocks on a caller
+	req       Request
+	done      chan outcome // buffered(1): the writer never blocks on a caller
+	conflicts int          // appends of this command another writer beat
 }
 
 // keyEntry remembers what an idempotency key was answered with.
@@ -73,10 +77,18 @@ type writer struct {
 	queue chan *pending
 
 	state    *domain.State
-	keys     map[string]keyEntry
-	head     uint64
+	keys     map[string]keyEntry // keys of durable commits
+	head     uint64              // last durable commit
 	headHash string
 	headTime time.Time
+
+	// The tip is the last staged commit: the durable head, or a commit
+	// decided on top of an append still in flight. staging holds the
+	// idempotency keys of commits staged but not yet durable.
+	tip     uint64
+	tipHash string
+	tipTime time.Time
+	staging map[string]*staged
 
 	durable atomic.Pointer[headInfo] // latest durable head, for readers on other goroutines
 }
@@ -104,6 +116,7 @@ func (w *writer) load(ctx context.Context) error {
 		w.head, w.headHash, w.headTime = c.Seq, c.Hash, c.Time
 		return nil
 	})
+	w.tip, w.tipHash, w.tipTime, w.staging = w.head, w.headHash, w.headTime, map[string]*staged{}
 	w.publishHead()
 	return err
 }
@@ -114,16 +127,56 @@ func (w *writer) publishHead() { w.durable.Store(&headInfo{w.head, w.headHash}) 
 
 func (w *writer) currentHead() headInfo { return *w.durable.Load() }
 
-// run serves the queue until ctx ends. Commands that arrive while an append
-// is in flight wait in the queue and form the next group: one fsync for all.
+// run serves the queue until ctx ends, keeping at most one append in
+// flight: while the store writes one group (one message, one fsync), the
+// commands that queued meanwhile are decided on top of it and become the
+// next group, so deciding and hashing overlap the fsync.
 func (w *writer) run(ctx context.Context) {
+	var inFlight *flight
+	var backlog []*pending // commands to decide before the queue
 	for {
-		select {
-		case <-ctx.Done():
-			w.failQueued(ctx.Err())
-			return
-		case first := <-w.queue:
-			w.commitGroup(ctx, w.collect(first))
+		if inFlight == nil && len(backlog) == 0 {
+			select {
+			case <-ctx.Done():
+				w.failQueued(ctx.Err())
+				return
+			case first := <-w.queue:
+				backlog = []*pending{first}
+			}
+		}
+		var batch []*staged
+		var size int
+		batch, backlog, size = w.stage(w.collect(backlog), 0)
+		if inFlight != nil {
+			// Until the append lands, decide what arrives: the next group
+			// grows with everything that queued during this fsync.
+			var err error
+		wait:
+			for {
+				select {
+				case err = <-inFlight.done:
+					break wait
+				case p := <-w.queue:
+					if len(backlog) > 0 || len(batch) >= maxGroupCommits || size >= maxGroupBytes {
+						backlog = append(backlog, p)
+						continue
+					}
+					var more []*staged
+					more, backlog, size = w.stage(w.collect([]*pending{p}), size)
+					batch = append(batch, more...)
+				}
+			}
+			redo, reloaded := w.land(ctx, inFlight, err)
+			inFlight = nil
+			if reloaded {
+				// The state was reloaded from the store: what was decided on
+				// top of the old state is void and is decided again.
+				backlog = append(append(redo, waitersOf(batch)...), backlog...)
+				continue
+			}
+		}
+		if len(batch) > 0 {
+			inFlight = w.launch(ctx, batch)
 		}
 	}
 }
@@ -139,8 +192,8 @@ func (w *writer) failQueued(err error) {
 	}
 }
 
-func (w *writer) collect(first *pending) []*pending {
-	group := []*pending{first}
+// collect adds what is queued, without waiting, up to maxGroupCommits.
+func (w *writer) collect(group []*pending) []*pending {
 	for len(group) < maxGroupCommits {
 		select {
 		case p := <-w.queue:
@@ -159,74 +212,83 @@ type staged struct {
 	waiters []*pending
 }
 
-// commitGroup decides each command in turn against the state including the
-// commits staged before it, appends all staged commits in one store write,
-// and answers every caller. If the store refuses because another writer got
-// there first, the state is reloaded and the group decided once more.
-func (w *writer) commitGroup(ctx context.Context, group []*pending) {
-	for attempt := 0; ; attempt++ {
-		batch, leftover := w.stage(group)
-		if len(batch) == 0 {
-			return
-		}
-		records := make([][]byte, len(batch))
-		for i, s := range batch {
-			records[i] = s.record
-		}
-		start := time.Now()
-		_, err := w.store.Append(ctx, w.code, batch[0].commit.Seq-1, records)
-		if err == nil {
-			last := batch[len(batch)-1].commit
-			w.head, w.headHash, w.headTime = last.Seq, last.Hash, last.Time
-			w.publishHead()
-			w.obs.Committed(w.code, len(batch), time.Since(start))
-		} else {
-			// The append failed: rebuild state from the store. A timeout
-			// may hide an append that was stored after all; then the
-			// callers are told the truth, which is success.
-			if lerr := w.load(ctx); lerr != nil {
-				w.log.Error("reload after failed append", "ledger", w.code, "err", lerr)
-			}
-			if w.holds(ctx, batch[len(batch)-1].commit) {
-				w.log.Warn("append reported an error but was stored", "ledger", w.code, "err", err)
-				err = nil
-			}
-		}
-		if err == nil {
-			answer(batch)
-			if len(leftover) > 0 {
-				group, attempt = leftover, -1
-				continue
-			}
-			return
-		}
-		conflict := errors.Is(err, eventstore.ErrConflict)
-		if conflict && attempt == 0 {
-			w.log.Warn("another writer appended first; deciding the group again", "ledger", w.code)
-			group = waitersOf(batch, leftover)
-			continue
-		}
-		if conflict {
-			err = ErrWriteConflict
-		} else {
-			err = fmt.Errorf("store append failed and the store does not hold it; nothing was written: %w", err)
-		}
-		for _, p := range waitersOf(batch, leftover) {
-			p.done <- outcome{err: err}
-		}
-		return
-	}
+// flight is a group whose append is under way.
+type flight struct {
+	batch []*staged
+	start time.Time
+	done  chan error
 }
 
-// answer tells every caller of a durable batch its commit.
-func answer(batch []staged) {
-	for _, s := range batch {
-		res := Result{Seq: s.commit.Seq, Hash: s.commit.Hash, Events: s.commit.Events}
-		for i, p := range s.waiters {
-			res.Replayed = i > 0
-			p.done <- outcome{res: res}
+// launch appends a group in one store write, on its own goroutine.
+func (w *writer) launch(ctx context.Context, batch []*staged) *flight {
+	f := &flight{batch: batch, start: time.Now(), done: make(chan error, 1)}
+	records := make([][]byte, len(batch))
+	for i, s := range batch {
+		records[i] = s.record
+	}
+	go func() {
+		// A shutdown lets the append under way finish: its callers hear
+		// the truth, and the next start finds what they were told.
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), appendTimeout)
+		defer cancel()
+		_, err := w.store.Append(actx, w.code, batch[0].commit.Seq-1, records)
+		f.done <- err
+	}()
+	return f
+}
+
+// land settles an append. Durable: the head moves and every caller hears
+// its commit. Failed: the state is reloaded from the store (an append that
+// timed out may have been stored after all, and then it counts as durable);
+// the callers hear the error, except those another writer beat for the
+// first time, which land returns to be decided again.
+func (w *writer) land(ctx context.Context, f *flight, err error) (redo []*pending, reloaded bool) {
+	last := f.batch[len(f.batch)-1].commit
+	if err != nil {
+		reloaded = true
+		ctx = context.WithoutCancel(ctx)
+		if lerr := w.load(ctx); lerr != nil {
+			w.log.Error("reload after failed append", "ledger", w.code, "err", lerr)
+		}
+		if w.holds(ctx, last) {
+			w.log.Warn("append reported an error but was stored", "ledger", w.code, "err", err)
+			err = nil
 		}
 	}
+	if err == nil {
+		if w.head < last.Seq { // not already reloaded past it
+			w.head, w.headHash, w.headTime = last.Seq, last.Hash, last.Time
+			w.publishHead()
+		}
+		w.obs.Committed(w.code, len(f.batch), time.Since(f.start))
+		for _, s := range f.batch {
+			if key := s.commit.IdempotencyKey; key != "" {
+				w.keys[key] = keyEntry{s.commit.RequestHash, s.commit.Seq, s.commit.Hash}
+				delete(w.staging, key)
+			}
+			res := Result{Seq: s.commit.Seq, Hash: s.commit.Hash, Events: s.commit.Events}
+			for i, p := range s.waiters {
+				res.Replayed = i > 0
+				p.done <- outcome{res: res}
+			}
+		}
+		return nil, reloaded
+	}
+	conflict := errors.Is(err, eventstore.ErrConflict)
+	if conflict {
+		w.log.Warn("another writer appended first; deciding the group again", "ledger", w.code)
+		err = ErrWriteConflict
+	} else {
+		err = fmt.Errorf("store append failed and the store does not hold it; nothing was written: %w", err)
+	}
+	for _, p := range waitersOf(f.batch) {
+		if p.conflicts++; conflict && p.conflicts == 1 {
+			redo = append(redo, p)
+		} else {
+			p.done <- outcome{err: err}
+		}
+	}
+	return redo, true
 }
 
 // holds reports whether the store holds commit c as staged: the chain links
@@ -250,34 +312,32 @@ func (w *writer) holds(ctx context.Context, c *domain.Commit) bool {
 	return found
 }
 
-func waitersOf(batch []staged, leftover []*pending) []*pending {
+func waitersOf(batch []*staged) []*pending {
 	var out []*pending
 	for _, s := range batch {
 		out = append(out, s.waiters...)
 	}
-	return append(out, leftover...)
+	return out
 }
 
-// stage decides commands in order. Rejections and idempotent replays are
-// answered at once; accepted commands become staged commits, their events
-// applied to the state. It stops at maxGroupBytes and returns the rest.
-func (w *writer) stage(group []*pending) (batch []staged, leftover []*pending) {
-	byKey := map[string]int{} // idempotency key → index in batch
-	size := 0
-	seq, prev, t := w.head, w.headHash, w.headTime
+// stage decides commands in order on top of the tip. Rejections and
+// replays of durable keys are answered at once; a key staged but not yet
+// durable waits for that commit; accepted commands become staged commits,
+// their events applied to the state. It stops once the group holds
+// maxGroupBytes (size counts what the group held before) and returns the
+// rest.
+func (w *writer) stage(group []*pending, size int) (batch []*staged, leftover []*pending, _ int) {
 	for i, p := range group {
 		if size >= maxGroupBytes {
-			return batch, group[i:]
+			return batch, group[i:], size
 		}
 		key := p.req.IdempotencyKey
 		if key != "" {
-			// A key staged in this group is answered with that commit
-			// once it is durable; a key from an earlier group at once.
-			if j, ok := byKey[key]; ok {
-				if batch[j].commit.RequestHash != p.req.RequestHash {
+			if s, ok := w.staging[key]; ok {
+				if s.commit.RequestHash != p.req.RequestHash {
 					p.done <- outcome{err: idempotencyConflict(key)}
 				} else {
-					batch[j].waiters = append(batch[j].waiters, p)
+					s.waiters = append(s.waiters, p)
 				}
 				continue
 			}
@@ -297,31 +357,30 @@ func (w *writer) stage(group []*pending) (batch []staged, leftover []*pending) {
 			continue
 		}
 		// Commit times never go backwards, so "as of a time" is a clean cut.
+		t := w.tipTime
 		if now := w.clock().UTC(); now.After(t) {
 			t = now
 		}
-		seq++
-		c := &domain.Commit{Ledger: w.code, Seq: seq, Time: t, Actor: p.req.Actor, Command: p.req.Command.CommandName(),
-			IdempotencyKey: key, RequestHash: p.req.RequestHash, Events: raw, PrevHash: prev}
+		c := &domain.Commit{Ledger: w.code, Seq: w.tip + 1, Time: t, Actor: p.req.Actor, Command: p.req.Command.CommandName(),
+			IdempotencyKey: key, RequestHash: p.req.RequestHash, Events: raw, PrevHash: w.tipHash}
 		c.Seal()
 		rec, err := c.Marshal()
 		if err != nil {
-			seq--
 			p.done <- outcome{err: err}
 			continue
 		}
 		for _, e := range events {
 			w.state.Apply(e)
 		}
-		prev = c.Hash
+		w.tip, w.tipHash, w.tipTime = c.Seq, c.Hash, c.Time
 		size += len(rec)
+		s := &staged{commit: c, record: rec, waiters: []*pending{p}}
 		if key != "" {
-			byKey[key] = len(batch)
-			w.keys[key] = keyEntry{p.req.RequestHash, c.Seq, c.Hash}
+			w.staging[key] = s
 		}
-		batch = append(batch, staged{commit: c, record: rec, waiters: []*pending{p}})
+		batch = append(batch, s)
 	}
-	return batch, nil
+	return batch, nil, size
 }
 
 func (w *writer) replay(k keyEntry, req Request) outcome {

@@ -25,9 +25,12 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
+var rawPayload = 300
+
 func main() {
 	duration := flag.Duration("duration", 5*time.Second, "how long each measurement runs")
 	writers := flag.Int("writers", 64, "concurrent writers for the second ledger figure")
+	flag.IntVar(&rawPayload, "raw-bytes", 300, "payload of each raw publish")
 	flag.Parse()
 	if err := run(*duration, *writers); err != nil {
 		fmt.Fprintln(os.Stderr, "writepath:", err)
@@ -120,7 +123,7 @@ func rawPublish(ctx context.Context, store *flnats.Store, d time.Duration, publi
 		return 0, err
 	}
 	defer js.DeleteStream(ctx, name)
-	payload := make([]byte, 300)
+	payload := make([]byte, rawPayload)
 	return measure(d, publishers, func() error {
 		_, err := js.Publish(ctx, "raw."+name, payload)
 		return err
