@@ -79,7 +79,7 @@ func StartCluster(t testing.TB, n int) []*server.Server {
 		o.Routes = routes
 		servers[i] = start(t, o)
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // generous: CI runs other packages beside it on 2 cores
 	for {
 		ready := 0
 		for _, s := range servers {
@@ -95,7 +95,7 @@ func StartCluster(t testing.TB, n int) []*server.Server {
 			return servers
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("JetStream cluster of %d had no meta leader within 20s", n)
+			t.Fatalf("JetStream cluster of %d had no meta leader within 60s", n)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
