@@ -1,6 +1,9 @@
 package domain
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Decide turns a command into the events it causes, judged against s, or
 // answers a typed *Error and no events. It does not change s: the caller
@@ -333,25 +336,17 @@ func (s *State) checkPostings(ps []Posting) error {
 	return nil
 }
 
+// describe names an account for a clerk: "fund A2019-001", "project/fund P1/A2019-001".
 func describe(a Account) string {
 	switch a.Kind() {
 	case KindPool:
-		return "fund " + a.ID()[len(poolOf(a))+1:]
+		_, fund, _ := strings.Cut(a.ID(), "/")
+		return "fund " + fund
 	case KindProject:
 		return "project/fund " + a.ID()
 	default:
 		return string(a.Kind()) + " " + a.ID()
 	}
-}
-
-func poolOf(a Account) string {
-	id := a.ID()
-	for i := 0; i < len(id); i++ {
-		if id[i] == '/' {
-			return id[:i]
-		}
-	}
-	return id
 }
 
 func (c Appropriate) decide(s *State) ([]Event, error) {
