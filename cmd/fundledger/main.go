@@ -17,6 +17,8 @@ Usage:
   fundledger verify  --data-dir DIR [--ledger CODE]
   fundledger replay  --data-dir DIR --ledger CODE [--as-of 2019-06-30|--seq N] [--out F]
   fundledger rebuild --data-dir DIR [--ledger CODE]
+  fundledger import  --data-dir DIR --ledger CODE --file F.jsonl [--actor NAME]
+  fundledger export  --data-dir DIR --ledger CODE --format csv|xlsx|iati [--as-of 2019-06-30|--seq N] --out F
   fundledger token   create --role finance|auditor [--ledger CODE] [--server URL]
 
 Run "fundledger <command> --help" for a command's flags. Every flag also
