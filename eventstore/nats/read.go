@@ -145,13 +145,18 @@ func (s *Store) findFrame(ctx context.Context, ledger string, from, headSeq uint
 // stop, otherwise it goes on until ctx is done.
 func (s *Store) consume(ctx context.Context, ledger string, from, start, stop uint64, fn func(eventstore.Record) error) error {
 	cons, err := s.js.OrderedConsumer(ctx, streamName(ledger), jetstream.OrderedConsumerConfig{
-		DeliverPolicy:     jetstream.DeliverByStartSequencePolicy,
-		OptStartSeq:       start,
-		InactiveThreshold: 30 * time.Second,
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:   start,
+		// A backstop only: a finished read deletes its consumer at once.
+		InactiveThreshold: 5 * time.Second,
 	})
 	if err != nil {
 		return s.closedErr(fmt.Errorf("nats: reader for ledger %s: %w", ledger, err))
 	}
+	// Stopping an ordered consumer leaves its server side to time out, and
+	// a stream holds at most 1,000 consumers: many short reads (idempotent
+	// replays, audits, imports) would run into that limit within seconds.
+	defer s.deleteConsumer(ctx, ledger, cons)
 	it, err := cons.Messages(jetstream.PullMaxMessagesWithBytesLimit(256, pullBytes))
 	if err != nil {
 		return s.closedErr(fmt.Errorf("nats: reader for ledger %s: %w", ledger, err))
@@ -181,6 +186,19 @@ func (s *Store) consume(ctx context.Context, ledger string, from, start, stop ui
 		if stop > 0 && sseq >= stop {
 			return nil
 		}
+	}
+}
+
+// deleteConsumer removes a finished reader's consumer from the server.
+func (s *Store) deleteConsumer(ctx context.Context, ledger string, cons jetstream.Consumer) {
+	info := cons.CachedInfo()
+	if info == nil || s.closed.Load() {
+		return
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := s.js.DeleteConsumer(dctx, streamName(ledger), info.Name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+		s.log.Debug("nats: delete reader's consumer", "ledger", ledger, "consumer", info.Name, "err", err)
 	}
 }
 
