@@ -200,7 +200,7 @@ func runImport(args []string) error {
 	}
 
 	base := filepath.Base(*file)
-	bar := newProgress(os.Stderr, "import "+base, total)
+	bar := newProgress(os.Stderr, "import "+base, total).counting("line", "writes")
 	var written, present int
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 64<<10), maxImportLine)

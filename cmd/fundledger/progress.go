@@ -22,6 +22,8 @@ type progress struct {
 	events   uint64
 	commits  uint64
 	finished bool
+	item     string // what total counts: "commit" by default
+	rated    string // what the rate counts: "events" by default
 }
 
 func newProgress(w *os.File, label string, total uint64) *progress {
@@ -32,7 +34,14 @@ func newProgress(w *os.File, label string, total uint64) *progress {
 		every = 100 * time.Millisecond
 	}
 	now := time.Now()
-	return &progress{w: w, tty: tty, label: label, total: total, start: now, last: now, every: every}
+	return &progress{w: w, tty: tty, label: label, total: total, start: now, last: now, every: every,
+		item: "commit", rated: "events"}
+}
+
+// counting names what the bar counts, e.g. ("line", "writes") for an import.
+func (p *progress) counting(item, rated string) *progress {
+	p.item, p.rated = item, rated
+	return p
 }
 
 // step records one commit of n events.
@@ -69,7 +78,7 @@ func (p *progress) draw(now time.Time) {
 		eta = left.Round(time.Second).String()
 	}
 	if !p.tty {
-		fmt.Fprintf(p.w, "%s: commit %d/%d, %d events, %.0f events/s, ETA %s\n", p.label, p.commits, p.total, p.events, rate, eta)
+		fmt.Fprintf(p.w, "%s: %s %d/%d, %d %s, %.0f %s/s, ETA %s\n", p.label, p.item, p.commits, p.total, p.events, p.rated, rate, p.rated, eta)
 		return
 	}
 	const width = 30
@@ -78,5 +87,5 @@ func (p *progress) draw(now time.Time) {
 		filled = int(min(p.commits, p.total) * width / p.total)
 	}
 	bar := strings.Repeat("█", filled) + strings.Repeat("░", width-filled)
-	fmt.Fprintf(p.w, "\r%s [%s] %d/%d commits  %.0f events/s  ETA %s   ", p.label, bar, p.commits, p.total, rate, eta)
+	fmt.Fprintf(p.w, "\r%s [%s] %d/%d %ss  %.0f %s/s  ETA %s   ", p.label, bar, p.commits, p.total, p.item, rate, p.rated, eta)
 }
