@@ -34,18 +34,30 @@ func chromium(t *testing.T) string {
 
 // headless runs chromium headless with the flags this machine needs (no
 // background networking: the network is closed) and answers its stdout.
+// Headless chromium now and then crashes on start-up under load (seen: a
+// segmentation fault on a busy 2-core machine); that is the browser, not the
+// page, so a crashed run is tried again, up to three times in all.
 func headless(t *testing.T, bin string, args ...string) []byte {
 	t.Helper()
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		var out []byte
+		if out, err = runChromium(t, bin, args); err == nil {
+			return out
+		}
+		t.Logf("chromium attempt %d: %v", attempt, err)
+	}
+	t.Fatalf("chromium %v: %v", args, err)
+	return nil
+}
+
+func runChromium(t *testing.T, bin string, args []string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 		"--hide-scrollbars", "--user-data-dir=" + t.TempDir()}
-	out, err := exec.CommandContext(ctx, bin, append(base, args...)...).Output()
-	if err != nil {
-		t.Fatalf("chromium %v: %v", args, err)
-	}
-	return out
+	return exec.CommandContext(ctx, bin, append(base, args...)...).Output()
 }
 
 // outputDir is where screenshots and PDFs go for a person to look at.
