@@ -255,10 +255,13 @@ func (c ApproveProject) decide(s *State) ([]Event, error) {
 		Budget: budget, ApprovalDoc: c.ApprovalDoc}}, nil
 }
 
-// nextStatus lists where each status may go.
+// nextStatus lists where each status may go: forward only, and a later
+// stage may be recorded without the earlier ones (a clerk who enters a
+// completion whose start was never entered records that it started);
+// only a project not yet completed can be cancelled.
 var nextStatus = map[string][]string{
-	"approved":  {"started", "cancelled"},
-	"started":   {"completed", "cancelled"},
+	"approved":  {"started", "completed", "accepted", "cancelled"},
+	"started":   {"completed", "accepted", "cancelled"},
 	"completed": {"accepted"},
 }
 

@@ -203,11 +203,21 @@ func TestProjectStatusFollowsItsLifeCycle(t *testing.T) {
 	b := newBook(t)
 	b.allocate("A1", "1000.00")
 	b.project("P1", "1000.00")
-	b.refused(ChangeProjectStatus{Project: "P1", Status: "completed", Date: "2019-05-01"}, ErrStatusChange)
 	b.refused(ChangeProjectStatus{Project: "P1", Status: "started", Date: "2019-13-01"}, ErrInvalid)
+	b.refused(ChangeProjectStatus{Project: "P1", Status: "approved", Date: "2019-05-01"}, ErrInvalid)
 	b.must(ChangeProjectStatus{Project: "P1", Status: "started", Date: "2019-05-01"})
+	b.refused(ChangeProjectStatus{Project: "P1", Status: "started", Date: "2019-05-02"}, ErrStatusChange)
 	b.must(ChangeProjectStatus{Project: "P1", Status: "cancelled", Date: "2019-06-01"})
 	b.refused(Appropriate{Project: "P1", ID: "AP1", Fund: "A1", Amount: "1.00"}, ErrProjectClosed)
+	b.refused(ChangeProjectStatus{Project: "P1", Status: "completed", Date: "2019-07-01"}, ErrStatusChange)
+	// A later stage may be recorded without the earlier; never backwards,
+	// and a completed project cannot be cancelled.
+	b.project("P2", "1000.00")
+	b.must(ChangeProjectStatus{Project: "P2", Status: "completed", Date: "2019-08-01"})
+	b.refused(ChangeProjectStatus{Project: "P2", Status: "started", Date: "2019-08-02"}, ErrStatusChange)
+	b.refused(ChangeProjectStatus{Project: "P2", Status: "cancelled", Date: "2019-08-02"}, ErrStatusChange)
+	b.must(ChangeProjectStatus{Project: "P2", Status: "accepted", Date: "2019-09-01"})
+	b.refused(ChangeProjectStatus{Project: "P2", Status: "completed", Date: "2019-09-02"}, ErrStatusChange)
 }
 
 func TestHouseholdChangesFollowTheRegister(t *testing.T) {
