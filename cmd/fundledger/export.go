@@ -1,25 +1,20 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/fundledger/fundledger/domain"
-	"github.com/fundledger/fundledger/ledger"
-	"github.com/fundledger/fundledger/projections"
 )
 
 func init() { commands["export"] = runExport }
@@ -69,63 +64,21 @@ func runExport(args []string) error {
 	default:
 		return fmt.Errorf("--format %q: give csv, xlsx or iati", *format)
 	}
-	cut, err := projections.ParseAsOf(*asOf)
+	cut, err := parseCut(*asOf, *seq)
 	if err != nil {
 		return err
 	}
-	if *seq != 0 {
-		if !cut.IsZero() {
-			return errors.New("give --as-of or --seq, not both")
-		}
-		cut.Seq = *seq
-	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	store, err := openOffline(ctx, *dataDir)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	head, err := store.Head(ctx, *code)
-	if err != nil {
-		return err
-	}
-	if head == 0 {
-		return fmt.Errorf("ledger %s has no commits in %s", *code, *dataDir)
-	}
-	if cut.Seq > head {
-		return fmt.Errorf("--seq %d is beyond the head of ledger %s (%d)", cut.Seq, *code, head)
-	}
-	total := head
-	if cut.Seq != 0 {
-		total = cut.Seq
-	}
-	bar := newProgress(os.Stderr, "export "+*code, total)
-	errCut := errors.New("cut reached")
 	var last *domain.Commit
-	err = ledger.Walk(ctx, store, *code, cut.Seq, func(c *domain.Commit) error {
-		if !cut.Time.IsZero() && c.Time.After(cut.Time) {
-			return errCut
-		}
+	err = walkOffline(*dataDir, *code, "export", cut, func(c *domain.Commit) error {
 		events, err := c.Decode()
 		if err != nil {
 			return err
 		}
-		if err := sink.commit(c, events); err != nil {
-			return err
-		}
 		last = c
-		bar.step(c.Seq, len(c.Events))
-		return nil
+		return sink.commit(c, events)
 	})
-	bar.done()
-	if err != nil && !errors.Is(err, errCut) {
-		var bad *ledger.ChainError
-		if errors.As(err, &bad) {
-			return fmt.Errorf("hash chain broken, stopped before commit %d: %s; nothing was exported", bad.Seq, bad.Reason)
-		}
-		return err
+	if err != nil {
+		return fmt.Errorf("%w; nothing was exported", err)
 	}
 	if last == nil {
 		return fmt.Errorf("ledger %s has no commits up to the cut", *code)

@@ -3,10 +3,17 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
 
+	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/eventstore/nats"
+	"github.com/fundledger/fundledger/ledger"
+	"github.com/fundledger/fundledger/projections"
 )
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -27,4 +34,68 @@ func ledgerCodes(ctx context.Context, store *nats.Store, code string) ([]string,
 		err = errors.New("the store holds no ledgers")
 	}
 	return codes, err
+}
+
+// parseCut reads --as-of and --seq, of which at most one may be given.
+func parseCut(asOf string, seq uint64) (projections.Cut, error) {
+	cut, err := projections.ParseAsOf(asOf)
+	if err != nil {
+		return cut, err
+	}
+	if seq != 0 {
+		if !cut.IsZero() {
+			return cut, errors.New("give --as-of or --seq, not both")
+		}
+		cut.Seq = seq
+	}
+	return cut, nil
+}
+
+// walkOffline opens the embedded store of dataDir and walks ledger code up
+// to cut, checking the hash chain and showing a progress bar labelled
+// label, and calls fn for each commit. A broken chain answers an error
+// naming the first bad commit; SIGINT or SIGTERM stops the walk.
+func walkOffline(dataDir, code, label string, cut projections.Cut, fn func(*domain.Commit) error) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	store, err := openOffline(ctx, dataDir)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	head, err := store.Head(ctx, code)
+	if err != nil {
+		return err
+	}
+	if head == 0 {
+		return fmt.Errorf("ledger %s has no commits in %s", code, dataDir)
+	}
+	if cut.Seq > head {
+		return fmt.Errorf("--seq %d is beyond the head of ledger %s (%d)", cut.Seq, code, head)
+	}
+	total := head
+	if cut.Seq != 0 {
+		total = cut.Seq
+	}
+	bar := newProgress(os.Stderr, label+" "+code, total)
+	errCut := errors.New("cut reached")
+	err = ledger.Walk(ctx, store, code, cut.Seq, func(c *domain.Commit) error {
+		if !cut.Time.IsZero() && c.Time.After(cut.Time) {
+			return errCut
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+		bar.step(c.Seq, len(c.Events))
+		return nil
+	})
+	bar.done()
+	var bad *ledger.ChainError
+	switch {
+	case errors.Is(err, errCut):
+		return nil
+	case errors.As(err, &bad):
+		return fmt.Errorf("hash chain broken, stopped before commit %d: %s", bad.Seq, bad.Reason)
+	}
+	return err
 }

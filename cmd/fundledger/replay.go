@@ -1,18 +1,13 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
-	"github.com/fundledger/fundledger/domain"
-	"github.com/fundledger/fundledger/ledger"
 	"github.com/fundledger/fundledger/projections"
 )
 
@@ -33,56 +28,12 @@ func runReplay(args []string) error {
 	if *code == "" {
 		return errors.New("--ledger is required")
 	}
-	cut, err := projections.ParseAsOf(*asOf)
+	cut, err := parseCut(*asOf, *seq)
 	if err != nil {
 		return err
 	}
-	if *seq != 0 {
-		if !cut.IsZero() {
-			return errors.New("give --as-of or --seq, not both")
-		}
-		cut.Seq = *seq
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	store, err := openOffline(ctx, *dataDir)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	head, err := store.Head(ctx, *code)
-	if err != nil {
-		return err
-	}
-	if head == 0 {
-		return fmt.Errorf("ledger %s has no commits in %s", *code, *dataDir)
-	}
-	if cut.Seq > head {
-		return fmt.Errorf("--seq %d is beyond the head of ledger %s (%d)", cut.Seq, *code, head)
-	}
-	total := head
-	if cut.Seq != 0 {
-		total = cut.Seq
-	}
-	bar := newProgress(os.Stderr, "replay "+*code, total)
 	m := projections.NewModel(*code)
-	errCut := errors.New("cut reached")
-	err = ledger.Walk(ctx, store, *code, cut.Seq, func(c *domain.Commit) error {
-		if !cut.Time.IsZero() && c.Time.After(cut.Time) {
-			return errCut
-		}
-		if err := m.Apply(c); err != nil {
-			return err
-		}
-		bar.step(c.Seq, len(c.Events))
-		return nil
-	})
-	bar.done()
-	if err != nil && !errors.Is(err, errCut) {
-		var bad *ledger.ChainError
-		if errors.As(err, &bad) {
-			return fmt.Errorf("hash chain broken, stopped before commit %d: %s", bad.Seq, bad.Reason)
-		}
+	if err := walkOffline(*dataDir, *code, "replay", cut, m.Apply); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "replayed ledger %s to seq %d (%s), chain verified\n", *code, m.Seq(), m.HeadHash())
