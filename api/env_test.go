@@ -93,7 +93,10 @@ func startEnv(t testing.TB, dir string, opts ...envOptions) *env {
 		t.Fatal(err)
 	}
 	metrics := api.NewMetrics()
-	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics})
+	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics, WitnessDir: dir + "/witness"})
+	if err := mgr.OpenAll(ctx); err != nil { // as serve does: damage is found at start
+		t.Fatalf("open ledgers: %v", err)
+	}
 	proj := projections.New(store, projections.Options{Dir: dir + "/projections", Logger: log})
 	pctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})

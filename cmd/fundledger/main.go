@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+
+	"github.com/fundledger/fundledger/internal/datadir"
 )
 
 const usage = `fundledger — an event-sourced ledger for poverty-alleviation funds
@@ -45,6 +47,14 @@ func main() {
 		var ex exitError
 		if errors.As(err, &ex) {
 			os.Exit(int(ex))
+		}
+		// A data dir that is missing or held by another process is a usage
+		// error (2), apart from what a tool found in a ledger (1).
+		var inUse *datadir.InUseError
+		var missing *datadir.NotFoundError
+		if errors.As(err, &inUse) || errors.As(err, &missing) {
+			fmt.Fprintf(os.Stderr, "fundledger %s: %v\n", os.Args[1], err)
+			os.Exit(2)
 		}
 		fmt.Fprintf(os.Stderr, "fundledger %s: %v\n", os.Args[1], err)
 		os.Exit(1)
