@@ -91,9 +91,9 @@ type writer struct {
 
 	durable atomic.Pointer[headInfo] // latest durable head, for readers on other goroutines
 
-	witness  *WitnessDir   // nil: no head witness (tests on the memory store)
-	witKick  chan struct{} // buffered(1): a new durable head to write down
-	onDamage func(*Damage) // tells the manager, which quarantines the ledger
+	witness  *WitnessDir            // nil: no head witness (tests on the memory store)
+	witKick  chan struct{}          // buffered(1): a new durable head to write down
+	onDamage func(*Damage)          // tells the manager, which quarantines the ledger
 	damaged  atomic.Pointer[Damage] // set once the store is found damaged: nothing more is decided
 }
 
