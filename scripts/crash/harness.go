@@ -19,6 +19,19 @@ type harness struct {
 	finance, auditor string
 	c                *client
 	audit            audit // of the last check
+	starts           int
+}
+
+// start starts the server and tells the test hook.
+func (h *harness) start(ctx context.Context) error {
+	if err := h.srv.start(ctx); err != nil {
+		return err
+	}
+	h.starts++
+	if h.cfg.started != nil {
+		h.cfg.started(h.starts)
+	}
+	return nil
 }
 
 // setup starts the first server, issues a finance and an auditor token for
@@ -27,7 +40,7 @@ type harness struct {
 func (h *harness) setup(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.cycleTimeout)
 	defer cancel()
-	if err := h.srv.start(ctx); err != nil {
+	if err := h.start(ctx); err != nil {
 		return err
 	}
 	var err error
@@ -76,7 +89,7 @@ func (h *harness) cycle(ctx context.Context, n int) error {
 	}
 	inDoubt := len(h.book.inDoubt)
 
-	if err := h.srv.start(ctx); err != nil {
+	if err := h.start(ctx); err != nil {
 		return fmt.Errorf("restart: %w", err)
 	}
 	h.c = newClient(h.srv.base, h.finance, h.auditor)

@@ -38,6 +38,7 @@ type config struct {
 	cycleTimeout time.Duration // the whole of one cycle: load, kill, restart, checks
 	maxDelay     time.Duration // the kill comes after a random delay up to this
 	sample       int           // acknowledged writes retried per cycle
+	started      func(n int)   // tests: called after the n-th start of the server became ready
 }
 
 // result is what the last line reports.
