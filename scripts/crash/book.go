@@ -96,3 +96,9 @@ func (b *book) totals() totals {
 	}
 	return t
 }
+
+func (b *book) doubts() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.inDoubt)
+}

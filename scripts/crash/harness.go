@@ -87,23 +87,27 @@ func (h *harness) cycle(ctx context.Context, n int) error {
 	if loadErr != nil {
 		return loadErr
 	}
-	inDoubt := len(h.book.inDoubt)
+	inDoubt := h.book.doubts()
 
+	restartAt := time.Now()
 	if err := h.start(ctx); err != nil {
 		return fmt.Errorf("restart: %w", err)
 	}
+	restart := time.Since(restartAt)
 	h.c = newClient(h.srv.base, h.finance, h.auditor)
 	durable, rewritten, err := resolve(ctx, h.c, h.book)
 	if err != nil {
 		return err
 	}
+	checkAt := time.Now()
 	head, err := h.check(ctx, rng)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(h.out, "cycle %d/%d: +%d acked (%d in all), killed after %s with %d in doubt (%d had been durable, %d written on retry), log to seq %d, verify ok, %s\n",
+	fmt.Fprintf(h.out, "cycle %d/%d: +%d acked (%d in all), killed after %s with %d in doubt (%d had been durable, %d written on retry), "+
+		"log to seq %d, verify ok; ready again in %s, checked in %s, %s in all\n",
 		n, h.cfg.cycles, h.book.count()-before, h.book.count(), delay.Round(time.Millisecond), inDoubt, durable, rewritten,
-		head.Seq, time.Since(start).Round(10*time.Millisecond))
+		head.Seq, restart.Round(10*time.Millisecond), time.Since(checkAt).Round(10*time.Millisecond), time.Since(start).Round(10*time.Millisecond))
 	return nil
 }
 
