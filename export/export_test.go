@@ -212,4 +212,7 @@ func TestCutsAgreeBetweenStoreAndFile(t *testing.T) {
 	if err != nil || res.Seq != 7 {
 		t.Errorf("file to seq 7: %+v, %v", res, err)
 	}
+	if _, _, err := export.ReadNDJSON(strings.NewReader(file), code, projections.Cut{Seq: uint64(len(lines)) + 1}, func(export.Line) error { return nil }); err == nil {
+		t.Errorf("a cut past the file's end was accepted")
+	}
 }
