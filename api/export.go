@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -58,7 +59,7 @@ func (s *Server) export(c echo.Context) error {
 	case errors.Is(err, export.ErrUnknownLedger):
 		return newError(http.StatusNotFound, "unknown_ledger", "ledger %q is not open", code)
 	case errors.Is(err, export.ErrBeyondHead), errors.Is(err, export.ErrBeforeFirst):
-		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "as_of", Message: err.Error()[len("export: "):]}
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "as_of", Message: strings.TrimPrefix(err.Error(), "export: ")}
 	case err != nil:
 		return s.exportFailed(code, err)
 	}
@@ -106,6 +107,9 @@ func (s *Server) exportFailed(code string, err error) error {
 			msg += fmt.Sprintf("; as_of=%d exports the good history before it", seq-1)
 		}
 		return &Error{Status: http.StatusServiceUnavailable, Code: "ledger_damaged", Message: msg}
+	}
+	if errors.Is(err, context.Canceled) {
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the server is shutting down; retry shortly", RetryAfter: 1}
 	}
 	return err
 }
