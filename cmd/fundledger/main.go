@@ -18,9 +18,11 @@ Usage:
   fundledger demo    [--data-dir ./data]
   fundledger verify  --data-dir DIR [--ledger CODE]
   fundledger replay  --data-dir DIR --ledger CODE [--as-of 2019-06-30|--seq N] [--out F]
+  fundledger replay  --from FILE.ndjson [--as-of 2019-06-30|--seq N] [--out F]
   fundledger rebuild --data-dir DIR [--ledger CODE]
   fundledger import  --data-dir DIR --ledger CODE --file F.jsonl [--actor NAME]
-  fundledger export  --data-dir DIR --ledger CODE --format csv|xlsx|iati [--as-of 2019-06-30|--seq N] --out F
+  fundledger export  --data-dir DIR --ledger CODE --format ndjson|csv|xlsx|iati [--as-of 2019-06-30|--seq N] --out F
+  fundledger restore --from FILE.ndjson --data-dir NEW [--ledger CODE] [--seq N]
   fundledger token   create --role finance|auditor [--ledger CODE] [--server URL]
 
 Run "fundledger <command> --help" for a command's flags. Every flag also

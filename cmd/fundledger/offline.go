@@ -89,9 +89,9 @@ func parseCut(asOf string, seq uint64) (projections.Cut, error) {
 
 // walkOffline opens the embedded store of dataDir and walks ledger code up
 // to cut, checking the hash chain and showing a progress bar labelled
-// label, and calls fn for each commit. A broken chain answers an error
+// label, and calls fn for each commit with its record as stored. A broken chain answers an error
 // naming the first bad commit; SIGINT or SIGTERM stops the walk.
-func walkOffline(dataDir, code, label string, cut projections.Cut, fn func(*domain.Commit) error) error {
+func walkOffline(dataDir, code, label string, cut projections.Cut, fn func(c *domain.Commit, raw []byte) error) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	store, err := openOffline(ctx, dataDir)
@@ -115,11 +115,11 @@ func walkOffline(dataDir, code, label string, cut projections.Cut, fn func(*doma
 	}
 	bar := newProgress(os.Stderr, label+" "+code, total)
 	errCut := errors.New("cut reached")
-	err = ledger.Walk(ctx, store, code, cut.Seq, func(c *domain.Commit) error {
+	err = ledger.WalkRecords(ctx, store, code, cut.Seq, func(c *domain.Commit, r eventstore.Record) error {
 		if !cut.Time.IsZero() && c.Time.After(cut.Time) {
 			return errCut
 		}
-		if err := fn(c); err != nil {
+		if err := fn(c, r.Data); err != nil {
 			return err
 		}
 		bar.step(c.Seq, len(c.Events))
