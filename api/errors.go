@@ -94,7 +94,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	// The store could not give back history a request needed: quarantine
 	// the ledger (writes stop, /readyz says so) and answer what is gone,
 	// never a bare 500.
-	if d := s.damageIn(c, err); d != nil {
+	if d := ledger.AsDamage(c.Param("ledger"), err); d != nil {
 		s.Manager.MarkDamaged(d)
 		err = d.Rejection()
 	}
@@ -111,17 +111,4 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		return
 	}
 	_ = c.JSON(ae.Status, errorBody{ae})
-}
-
-// damageIn answers the damage err reports for the request's ledger, if any.
-func (s *Server) damageIn(c echo.Context, err error) *ledger.Damage {
-	var gone *eventstore.DamagedError
-	var bad *ledger.ChainError
-	switch {
-	case errors.As(err, &gone):
-		return &ledger.Damage{Ledger: gone.Ledger, FirstBadSeq: max(gone.Seq, 1), Seq: max(gone.Seq, 1) - 1, Reason: gone.Reason}
-	case errors.As(err, &bad) && c.Param("ledger") != "":
-		return &ledger.Damage{Ledger: c.Param("ledger"), FirstBadSeq: bad.Seq, Seq: bad.Seq - 1, Reason: bad.Reason}
-	}
-	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fundledger/fundledger/eventstore"
 	"github.com/fundledger/fundledger/export"
+	"github.com/fundledger/fundledger/ledger"
 )
 
 // exportBuffer is how much of a streamed export is gathered before the
@@ -61,7 +62,7 @@ func (s *Server) export(c echo.Context) error {
 	case errors.Is(err, export.ErrBeyondHead), errors.Is(err, export.ErrBeforeFirst):
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "as_of", Message: strings.TrimPrefix(err.Error(), "export: ")}
 	case err != nil:
-		return s.exportFailed(code, err)
+		return s.exportFailed(err)
 	}
 
 	h := c.Response().Header()
@@ -71,7 +72,7 @@ func (s *Server) export(c echo.Context) error {
 	if !f.Streamed {
 		var buf bytes.Buffer
 		if _, err := export.Write(ctx, s.Store, code, seq, f, &buf); err != nil {
-			return s.exportFailed(code, err)
+			return s.exportFailed(err)
 		}
 		h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 		c.Response().WriteHeader(http.StatusOK)
@@ -87,10 +88,11 @@ func (s *Server) export(c echo.Context) error {
 		return nil
 	}
 	if !c.Response().Committed {
-		return s.exportFailed(code, err)
+		return s.exportFailed(err)
 	}
-	if _, _, broken := export.ChainBreak(err); broken {
-		s.log.Error("export aborted mid-stream: hash chain broken", "request_id", requestID(c), "ledger", code, "after_seq", res.Seq, "err", err)
+	if d := ledger.AsDamage(code, err); d != nil {
+		s.Manager.MarkDamaged(d)
+		s.log.Error("export aborted mid-stream: history damaged", "request_id", requestID(c), "ledger", code, "after_seq", res.Seq, "err", err)
 	} else {
 		s.log.Warn("export aborted mid-stream", "request_id", requestID(c), "ledger", code, "after_seq", res.Seq, "err", err)
 	}
@@ -99,15 +101,9 @@ func (s *Server) export(c echo.Context) error {
 	panic(http.ErrAbortHandler)
 }
 
-// exportFailed answers an export that failed before its first byte.
-func (s *Server) exportFailed(code string, err error) error {
-	if seq, reason, ok := export.ChainBreak(err); ok {
-		msg := fmt.Sprintf("ledger %s is damaged: its hash chain breaks at commit %d (%s); nothing was exported", code, seq, reason)
-		if seq > 1 {
-			msg += fmt.Sprintf("; as_of=%d exports the good history before it", seq-1)
-		}
-		return &Error{Status: http.StatusServiceUnavailable, Code: "ledger_damaged", Message: msg}
-	}
+// exportFailed answers an export that failed before its first byte; a
+// damaged history becomes ledger_damaged in the error handler.
+func (s *Server) exportFailed(err error) error {
 	if errors.Is(err, context.Canceled) {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the server is shutting down; retry shortly", RetryAfter: 1}
 	}

@@ -240,7 +240,7 @@ func TestExportOfBrokenChainNeverLooksComplete(t *testing.T) {
 	if r := e.must(e.call("GET", L+"/export?format=csv", aud, nil), 503); !strings.Contains(r.errMessage(), fmt.Sprintf("commit %d", head)) {
 		t.Errorf("csv: %s", r.raw)
 	}
-	if !strings.Contains(e.logs.String(), "export aborted mid-stream: hash chain broken") {
+	if !strings.Contains(e.logs.String(), "export aborted mid-stream: history damaged") {
 		t.Errorf("no log line for the aborted export")
 	}
 }

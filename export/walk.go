@@ -116,16 +116,3 @@ func Write(ctx context.Context, store eventstore.Store, code string, upTo uint64
 	}
 	return res, out.Close()
 }
-
-// ChainBreak reports whether err says a ledger's history is broken, and
-// at which sequence.
-//
-// Hook for the damaged-ledger registry: an eventstore.DamagedError (a gap,
-// a lost tail, an unreadable message) belongs here too, once it exists.
-func ChainBreak(err error) (seq uint64, reason string, ok bool) {
-	var ce *ledger.ChainError
-	if errors.As(err, &ce) {
-		return ce.Seq, ce.Reason, true
-	}
-	return 0, "", false
-}

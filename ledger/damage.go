@@ -32,9 +32,12 @@ func (d *Damage) Error() string {
 
 // Rejection answers what a write (or a read) of the ledger gets.
 func (d *Damage) Rejection() *domain.Error {
-	return &domain.Error{Kind: domain.KindUnavailable, Code: ErrDamaged.Code, Message: fmt.Sprintf(
-		"ledger %s is damaged from commit %d on (%s); it takes no writes until it is restored from an NDJSON export or a replica (see fundledger verify and README)",
-		d.Ledger, d.FirstBadSeq, d.Reason)}
+	msg := fmt.Sprintf("ledger %s is damaged from commit %d on (%s); it takes no writes until it is restored from an NDJSON export or a replica (see fundledger verify and README)",
+		d.Ledger, d.FirstBadSeq, d.Reason)
+	if d.FirstBadSeq > 1 {
+		msg += fmt.Sprintf("; export?format=ndjson&as_of=%d saves the good history before it", d.FirstBadSeq-1)
+	}
+	return &domain.Error{Kind: domain.KindUnavailable, Code: ErrDamaged.Code, Message: msg}
 }
 
 // Verification answers what verify says of the damaged ledger.
@@ -59,6 +62,23 @@ func damageOf(ledger string, seq uint64, hash string, err error) *Damage {
 		return &Damage{Ledger: ledger, Seq: seq, HeadHash: hash, FirstBadSeq: first, Reason: gone.Reason}
 	}
 	return nil
+}
+
+// AsDamage answers the damage err reports for ledger (a broken chain, a
+// record the store cannot give back), or nil when err is about something
+// else. The last good commit is the one before the first bad; its hash is
+// not known here.
+func AsDamage(ledger string, err error) *Damage {
+	var gone *eventstore.DamagedError
+	if errors.As(err, &gone) {
+		ledger = gone.Ledger
+	}
+	d := damageOf(ledger, 0, "", err)
+	if d != nil {
+		d.FirstBadSeq = max(d.FirstBadSeq, 1)
+		d.Seq = d.FirstBadSeq - 1
+	}
+	return d
 }
 
 // CheckWitness compares a store whose chain verified up to (head, headHash)

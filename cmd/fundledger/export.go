@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -29,9 +28,6 @@ func runExport(args []string) error {
 	}
 	if *code == "" || *out == "" {
 		return exitUsage("export", "--ledger and --out are required")
-	}
-	if err := needDataDir("export", *dataDir); err != nil {
-		return err
 	}
 	f, ok := export.Lookup(*format)
 	if *format == "" {
@@ -81,17 +77,4 @@ func runExport(args []string) error {
 func exitUsage(cmd, format string, args ...any) error {
 	fmt.Fprintf(os.Stderr, "fundledger %s: %s\n", cmd, fmt.Sprintf(format, args...))
 	return exitError(2)
-}
-
-// needDataDir refuses, with exit status 2, a data dir that does not
-// exist: an offline tool reads a store and never creates one.
-func needDataDir(cmd, dir string) error {
-	fi, err := os.Stat(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return exitUsage(cmd, "data dir %s does not exist", dir)
-	}
-	if err == nil && !fi.IsDir() {
-		return exitUsage(cmd, "data dir %s is not a directory", dir)
-	}
-	return err
 }

@@ -43,24 +43,29 @@ func main() {
 		os.Exit(2)
 	}
 	if err := run(os.Args[2:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(2)
-		}
+		code := exitStatus(err)
 		var ex exitError
-		if errors.As(err, &ex) {
-			os.Exit(int(ex))
-		}
-		// A data dir that is missing or held by another process is a usage
-		// error (2), apart from what a tool found in a ledger (1).
-		var inUse *datadir.InUseError
-		var missing *datadir.NotFoundError
-		if errors.As(err, &inUse) || errors.As(err, &missing) {
+		if !errors.As(err, &ex) && !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintf(os.Stderr, "fundledger %s: %v\n", os.Args[1], err)
-			os.Exit(2)
 		}
-		fmt.Fprintf(os.Stderr, "fundledger %s: %v\n", os.Args[1], err)
-		os.Exit(1)
+		os.Exit(code)
 	}
+}
+
+// exitStatus answers the process status for a command's error: an
+// exitError's own; 2 for usage (a bad flag, a data dir that is missing or
+// held by another process); 1 for anything a tool found or failed at.
+func exitStatus(err error) int {
+	var ex exitError
+	var inUse *datadir.InUseError
+	var missing *datadir.NotFoundError
+	switch {
+	case errors.As(err, &ex):
+		return int(ex)
+	case errors.Is(err, flag.ErrHelp), errors.As(err, &inUse), errors.As(err, &missing):
+		return 2
+	}
+	return 1
 }
 
 // exitError ends the program with a status and no further message (the

@@ -50,10 +50,7 @@ func runRestore(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
-		return err
-	}
-	store, err := openOffline(ctx, *dataDir)
+	store, err := openDataDir(ctx, *dataDir, true, quietLog())
 	if err != nil {
 		return err
 	}
@@ -101,6 +98,11 @@ func runRestore(args []string) error {
 	}{got, v})
 	if !v.Valid || v.Seq != want.Seq || v.HeadHash != want.Hash {
 		return fmt.Errorf("the restored ledger %s does not verify as the file did (seq %d, %s)", got, want.Seq, want.Hash)
+	}
+	// The restored head is what this data dir now vouches for: a witness
+	// left from the damaged history would otherwise quarantine it again.
+	if err := ledger.NewWitnessDir(witnessDir(*dataDir)).Write(ledger.Witness{Ledger: got, Seq: v.Seq, Hash: v.HeadHash}); err != nil {
+		return err
 	}
 	fmt.Fprintf(os.Stderr, "restored ledger %s to seq %d (%s) into %s, chain verified\n", got, v.Seq, v.HeadHash, *dataDir)
 	return nil

@@ -170,8 +170,7 @@ func TestExportRefusesMissingDataDir(t *testing.T) {
 	_, err := captureStderr(t, func() error {
 		return runExport([]string{"--data-dir", noDir, "--ledger", "341504", "--format", "ndjson", "--out", filepath.Join(t.TempDir(), "x.ndjson")})
 	})
-	var ex exitError
-	if !errors.As(err, &ex) || ex != 2 {
+	if exitStatus(err) != 2 {
 		t.Fatalf("answered %v, want exit status 2", err)
 	}
 	if _, err := os.Stat(noDir); !errors.Is(err, os.ErrNotExist) {
