@@ -72,7 +72,7 @@ func runServe(args []string) error {
 			log.Error("store close", "err", err)
 		}
 		if !stopAt.IsZero() {
-			log.Info("fundledger stopped", "took", time.Since(stopAt).Round(time.Millisecond))
+			log.Info("fundledger stopped", "took", time.Since(stopAt).Round(time.Millisecond).String())
 		}
 	}()
 	tokens, err := api.OpenTokens(filepath.Join(*dataDir, "tokens.json"))
