@@ -67,3 +67,22 @@ func TestFollowerThatStopsReadingIsDropped(t *testing.T) {
 		t.Fatalf("feeds %d (followers %d) after the last follower left", feeds, followers)
 	}
 }
+
+// TestBodyDeadlineGrowsWithTheBody: a body gets BodyGrace plus its length at
+// MinUploadRate; one of unknown length is judged as the largest upload.
+func TestBodyDeadlineGrowsWithTheBody(t *testing.T) {
+	for _, c := range []struct {
+		length int64
+		want   time.Duration
+	}{
+		{MinUploadRate, BodyGrace + time.Second},
+		{MaxBody, BodyGrace + 32*time.Second},
+		{MaxUpload, BodyGrace + 512*time.Second},
+		{-1, BodyGrace + 512*time.Second},
+		{MaxUpload * 4, BodyGrace + 512*time.Second},
+	} {
+		if got := bodyDeadline(c.length); got != c.want {
+			t.Errorf("bodyDeadline(%d) = %v, want %v", c.length, got, c.want)
+		}
+	}
+}

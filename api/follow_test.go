@@ -92,6 +92,7 @@ func (s *sseConn) next() (sseEvent, error) {
 // until reads events until one with seq, checking that each is the one
 // after *prev (so a stream from from_seq=N starts with *prev = N-1).
 func (s *sseConn) until(seq uint64, prev *uint64) error {
+	_ = s.conn.SetReadDeadline(time.Now().Add(60 * time.Second))
 	for {
 		ev, err := s.next()
 		if err != nil {
