@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fundledger/fundledger/api"
+	"github.com/fundledger/fundledger/eventstore"
 	"github.com/fundledger/fundledger/eventstore/nats"
 	"github.com/fundledger/fundledger/ledger"
 	"github.com/fundledger/fundledger/projections"
@@ -66,6 +67,9 @@ type envOptions struct {
 	// logTo, when set, receives the JSON log lines instead of the
 	// in-memory buffer that tests read (e.logs stays empty).
 	logTo io.Writer
+	// storeFor, when set, wraps the store the HTTP handlers read (the
+	// writer and the projections keep the real one).
+	storeFor func(eventstore.Store) eventstore.Store
 }
 
 func startEnv(t testing.TB, dir string, opts ...envOptions) *env {
@@ -93,7 +97,10 @@ func startEnv(t testing.TB, dir string, opts ...envOptions) *env {
 		t.Fatal(err)
 	}
 	metrics := api.NewMetrics()
-	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics})
+	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics, WitnessDir: dir + "/witness"})
+	if err := mgr.OpenAll(ctx); err != nil { // as serve does: damage is found at start
+		t.Fatalf("open ledgers: %v", err)
+	}
 	proj := projections.New(store, projections.Options{Dir: dir + "/projections", Logger: log})
 	pctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -102,7 +109,11 @@ func startEnv(t testing.TB, dir string, opts ...envOptions) *env {
 	} else {
 		go func() { defer close(done); _ = proj.Run(pctx) }()
 	}
-	srv := api.New(api.Config{Manager: mgr, Store: store, Projector: proj, Tokens: tokens, AdminToken: adminToken,
+	var served eventstore.Store = store
+	if o.storeFor != nil {
+		served = o.storeFor(store)
+	}
+	srv := api.New(api.Config{Manager: mgr, Store: served, Projector: proj, Tokens: tokens, AdminToken: adminToken,
 		Metrics: metrics, Logger: log, ReadWait: o.readWait})
 	hs := httptest.NewUnstartedServer(srv) // listens on 127.0.0.1
 	hs.Config.RegisterOnShutdown(srv.Closing)

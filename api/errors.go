@@ -10,6 +10,7 @@ import (
 
 	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/eventstore"
+	"github.com/fundledger/fundledger/ledger"
 )
 
 // Error is the body of every failed request: {"error":{"code","message"}},
@@ -39,6 +40,8 @@ var statusOf = map[domain.Kind]int{
 	domain.KindNotFound:  http.StatusNotFound,
 	domain.KindDuplicate: http.StatusConflict,
 	domain.KindRule:      http.StatusUnprocessableEntity,
+	// A damaged ledger: nothing the caller can change in the request helps.
+	domain.KindUnavailable: http.StatusServiceUnavailable,
 }
 
 // toError turns any handler error into the answer the client sees. Errors
@@ -88,6 +91,13 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	// The store could not give back history a request needed: quarantine
+	// the ledger (writes stop, /readyz says so) and answer what is gone,
+	// never a bare 500.
+	if d := s.damageIn(c, err); d != nil {
+		s.Manager.MarkDamaged(d)
+		err = d.Rejection()
+	}
 	ae := toError(err)
 	c.Set(ctxErrorCode, ae.Code)
 	if ae.Status >= 500 && ae.Status != http.StatusServiceUnavailable && ae.Status != http.StatusNotImplemented {
@@ -101,4 +111,17 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		return
 	}
 	_ = c.JSON(ae.Status, errorBody{ae})
+}
+
+// damageIn answers the damage err reports for the request's ledger, if any.
+func (s *Server) damageIn(c echo.Context, err error) *ledger.Damage {
+	var gone *eventstore.DamagedError
+	var bad *ledger.ChainError
+	switch {
+	case errors.As(err, &gone):
+		return &ledger.Damage{Ledger: gone.Ledger, FirstBadSeq: max(gone.Seq, 1), Seq: max(gone.Seq, 1) - 1, Reason: gone.Reason}
+	case errors.As(err, &bad) && c.Param("ledger") != "":
+		return &ledger.Damage{Ledger: c.Param("ledger"), FirstBadSeq: bad.Seq, Seq: bad.Seq - 1, Reason: bad.Reason}
+	}
+	return nil
 }

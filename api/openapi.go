@@ -168,6 +168,10 @@ func buildOpenAPI(routes []Route) map[string]any {
 			ok["content"] = map[string]any{"text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}
 		case "HTML":
 			ok["content"] = map[string]any{"text/html": map[string]any{"schema": map[string]any{"type": "string"}}}
+		case "Export":
+			ok["content"] = exportContent()
+			ok["headers"] = map[string]any{"Content-Disposition": map[string]any{"description": `attachment; filename="<ledger>-<seq>.<ext>": seq is the last commit the file holds`,
+				"schema": map[string]any{"type": "string"}}}
 		case "Binary":
 			ok["content"] = map[string]any{mimeXLSX: map[string]any{"schema": map[string]any{"type": "string", "contentEncoding": "binary"}}}
 		default:

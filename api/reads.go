@@ -153,14 +153,22 @@ func (s *Server) findings(c echo.Context) error {
 	})
 }
 
-// verify walks the ledger's hash chain.
+// verify walks the ledger's hash chain and checks it against the head
+// witness; a damaged ledger answers 200 valid:false naming the first bad
+// sequence (the answer is the finding, not a failure of the request).
 func (s *Server) verify(c echo.Context) error {
 	code := c.Param("ledger")
 	ctx := c.Request().Context()
+	if d, ok := s.Manager.Damaged(code); ok {
+		return c.JSON(http.StatusOK, d.Verification())
+	}
 	if _, _, err := s.durableHead(ctx, code); err != nil {
+		if d, ok := s.Manager.Damaged(code); ok { // found while loading
+			return c.JSON(http.StatusOK, d.Verification())
+		}
 		return err
 	}
-	v, err := ledger.Verify(ctx, s.Store, code)
+	v, err := s.Manager.Verify(ctx, code)
 	if err != nil {
 		return err
 	}
@@ -179,7 +187,15 @@ func (s *Server) publicVerify(c echo.Context) error {
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "hash", Message: "hash is required: the 64-character commit hash to check"}
 	}
 	ctx := c.Request().Context()
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	if d, ok := s.Manager.Damaged(code); ok && seq >= d.FirstBadSeq {
+		// Printed before the loss: the ledger can no longer vouch for it.
+		return c.JSON(http.StatusOK, map[string]any{"valid": false, "seq": seq, "hash": hash})
+	}
 	head, _, err := s.durableHead(ctx, code)
+	if errors.Is(err, ledger.ErrDamaged) {
+		head, err = s.lastGood(code), nil
+	}
 	if err != nil {
 		return err
 	}
@@ -191,6 +207,11 @@ func (s *Server) publicVerify(c echo.Context) error {
 		}
 		valid = cm.Hash == strings.ToLower(hash) && cm.ComputeHash() == cm.Hash
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=60")
 	return c.JSON(http.StatusOK, map[string]any{"valid": valid, "seq": seq, "hash": hash})
+}
+
+// lastGood answers the last commit of a damaged ledger known good.
+func (s *Server) lastGood(code string) uint64 {
+	d, _ := s.Manager.Damaged(code)
+	return d.Seq
 }

@@ -99,6 +99,15 @@ func (s *Server) table() []Route {
 			return rt
 		}(),
 
+		func() Route {
+			rt := r(L+"/export", "export", "Download the ledger's history as a file, from the running server: format=ndjson (every stored commit, one per line, exactly as stored; "+
+				"what fundledger replay --from and restore read), csv (money movements, UTF-8 with BOM), xlsx or iati (IATI-style activities). "+
+				"The hash chain is checked as it streams; a break before the first byte answers 503 ledger_damaged, a break later aborts the connection, so a short file never looks complete.", s.export)
+			rt.Query = []string{"format", "as_of"}
+			rt.Answer = "Export"
+			return rt
+		}(),
+
 		// Public (no token).
 		{Method: http.MethodGet, Path: "/v1/public/ledgers/:ledger/verify", OpID: "publicVerify", Summary: "Check that commit seq of the ledger has hash hash.", Tag: "public",
 			Query: []string{"seq", "hash"}, Status: 200, Answer: "PublicVerify", handler: s.publicVerify},

@@ -11,6 +11,9 @@ const (
 	KindNotFound  Kind = "not_found" // it names something the ledger does not hold (404)
 	KindDuplicate Kind = "duplicate" // it reuses an id (409)
 	KindRule      Kind = "rule"      // well formed, but a ledger rule forbids it (422)
+	// KindUnavailable: the ledger cannot take it now, whatever the request
+	// says (503): its stored history is damaged and it is quarantined.
+	KindUnavailable Kind = "unavailable"
 )
 
 // Error is a typed rejection: nothing was written. Code is stable and

@@ -67,21 +67,46 @@ func Walk(ctx context.Context, store eventstore.Store, ledger string, upTo uint6
 	return err
 }
 
+// Voucher is a (seq, hash) that something beside the store recorded when the
+// store held it (the head witness, a snapshot, a checkpoint), and its name.
+type Voucher struct {
+	Witness
+	What string
+}
+
 // Verify walks the whole chain of a ledger and names the first bad commit.
 func Verify(ctx context.Context, store eventstore.Store, ledger string) (Verification, error) {
-	var v Verification
+	v, _, err := VerifyAgainst(ctx, store, ledger)
+	return v, err
+}
+
+// VerifyAgainst walks the whole chain of a ledger, names the first bad or
+// missing commit, and then checks the store against each voucher: a store
+// that ends before a voucher, or holds another hash at its seq, lost or
+// rewrote acknowledged history. A damaged ledger also answers its Damage.
+func VerifyAgainst(ctx context.Context, store eventstore.Store, ledger string, vouchers ...Voucher) (Verification, *Damage, error) {
+	v := Verification{HeadHash: domain.GenesisHash}
 	err := Walk(ctx, store, ledger, 0, func(c *domain.Commit) error {
 		v.Seq, v.HeadHash = c.Seq, c.Hash
 		return nil
 	})
-	var bad *ChainError
-	if errors.As(err, &bad) {
-		v.FirstBadSeq, v.Problem = &bad.Seq, bad.Reason
-		return v, nil
+	d := damageOf(ledger, v.Seq, v.HeadHash, err)
+	if d == nil && err != nil {
+		return v, nil, err
 	}
-	if err != nil {
-		return v, err
+	for _, w := range vouchers {
+		if d != nil {
+			break
+		}
+		if d, err = CheckWitness(ctx, store, ledger, v.Seq, v.HeadHash, w.Witness, w.What); err != nil {
+			if d = damageOf(ledger, v.Seq, v.HeadHash, err); d == nil {
+				return v, nil, err
+			}
+		}
+	}
+	if d != nil {
+		return d.Verification(), d, nil
 	}
 	v.Valid = true
-	return v, nil
+	return v, nil, nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +28,9 @@ type Options struct {
 	Clock    func() time.Time // default time.Now
 	Logger   *slog.Logger     // default slog.Default()
 	Observer Observer
+	// WitnessDir keeps a head witness per ledger (see Witness); empty: none,
+	// which only tests on the memory store should want.
+	WitnessDir string
 }
 
 // Manager owns a writer per open ledger of one store. It is safe for
@@ -38,8 +43,11 @@ type Manager struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
+	witness *WitnessDir // nil without Options.WitnessDir
+
 	mu      sync.Mutex
 	writers map[string]*writerSlot
+	damaged map[string]*Damage // quarantined ledgers: no writer, no writes
 }
 
 // writerSlot lets one caller load a ledger while others wait for it,
@@ -62,7 +70,11 @@ func NewManager(store eventstore.Store, opts Options) *Manager {
 		opts.Observer = noObserver{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Manager{store: store, opts: opts, ctx: ctx, cancel: cancel, writers: map[string]*writerSlot{}}
+	m := &Manager{store: store, opts: opts, ctx: ctx, cancel: cancel, writers: map[string]*writerSlot{}, damaged: map[string]*Damage{}}
+	if opts.WitnessDir != "" {
+		m.witness = NewWitnessDir(opts.WitnessDir)
+	}
+	return m
 }
 
 // Close stops every writer after the group it is committing. Commands still
@@ -115,23 +127,7 @@ func (m *Manager) Submit(ctx context.Context, ledger string, req Request) (Resul
 
 // Commit reads one stored commit.
 func (m *Manager) Commit(ctx context.Context, ledger string, seq uint64) (*domain.Commit, error) {
-	var found *domain.Commit
-	errFound := errors.New("found")
-	err := m.store.Read(ctx, ledger, seq, func(r eventstore.Record) error {
-		c, err := domain.UnmarshalCommit(r.Data)
-		if err != nil {
-			return err
-		}
-		found = c
-		return errFound
-	})
-	if found != nil {
-		return found, nil
-	}
-	if err == nil {
-		err = fmt.Errorf("ledger %s has no commit %d", ledger, seq)
-	}
-	return nil, err
+	return readCommit(ctx, m.store, ledger, seq)
 }
 
 // Head answers a ledger's last durable sequence and hash, loading the
@@ -153,6 +149,10 @@ func (m *Manager) Store() eventstore.Store { return m.store }
 
 func (m *Manager) writer(ctx context.Context, ledger string, create bool) (*writer, error) {
 	m.mu.Lock()
+	if d := m.damaged[ledger]; d != nil {
+		m.mu.Unlock()
+		return nil, d.Rejection()
+	}
 	slot, ok := m.writers[ledger]
 	if !ok {
 		if !eventstore.ValidLedgerCode(ledger) {
@@ -182,20 +182,24 @@ func (m *Manager) writer(ctx context.Context, ledger string, create bool) (*writ
 
 func (m *Manager) load(ctx context.Context, ledger string, create bool) (*writer, error) {
 	head, err := m.store.Head(ctx, ledger)
+	var gone *eventstore.DamagedError
+	if errors.As(err, &gone) {
+		head, err = 1, nil // the walk below names what is unreadable
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read head of ledger %s: %w", ledger, err)
 	}
-	if head == 0 && !create {
+	if head == 0 && !create && !m.hasWitness(ledger) {
 		return nil, unknownLedger(ledger)
 	}
 	w := &writer{code: ledger, store: m.store, clock: m.opts.Clock, log: m.opts.Logger, obs: m.opts.Observer,
-		queue: make(chan *pending, 4096)}
+		queue: make(chan *pending, 4096), witness: m.witness, onDamage: m.MarkDamaged}
 	start := time.Now()
 	if err := w.load(ctx); err != nil {
-		var bad *ChainError
-		if errors.As(err, &bad) {
-			return nil, &domain.Error{Kind: domain.KindRule, Code: ErrCorrupt.Code,
-				Message: fmt.Sprintf("ledger %s refuses writes: its hash chain is broken at %v; run fundledger verify", ledger, bad)}
+		var d *Damage
+		if errors.As(err, &d) {
+			m.MarkDamaged(d)
+			return nil, d.Rejection()
 		}
 		return nil, err
 	}
@@ -205,7 +209,117 @@ func (m *Manager) load(ctx context.Context, ledger string, create bool) (*writer
 		defer m.wg.Done()
 		w.run(m.ctx)
 	}()
+	if w.witness != nil {
+		w.witKick = make(chan struct{}, 1)
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			w.writeWitness(m.ctx)
+		}()
+	}
 	return w, nil
+}
+
+func (m *Manager) hasWitness(ledger string) bool {
+	if m.witness == nil {
+		return false
+	}
+	_, ok, _ := m.witness.Read(ledger)
+	return ok
+}
+
+// OpenAll loads every ledger the store or the witnesses know, so that a
+// damaged one is found (and /readyz says so) at start, not at its first
+// write. A damaged ledger is recorded, not an error: the others serve.
+func (m *Manager) OpenAll(ctx context.Context) error {
+	codes, err := m.store.Ledgers(ctx)
+	if err != nil {
+		return err
+	}
+	if m.witness != nil {
+		more, err := m.witness.Ledgers()
+		if err != nil {
+			return err
+		}
+		codes = append(codes, more...)
+	}
+	slices.Sort(codes)
+	for _, code := range slices.Compact(codes) {
+		if _, err := m.writer(ctx, code, false); err != nil && !errors.Is(err, ErrDamaged) && !errors.Is(err, ErrUnknownLedger) {
+			return fmt.Errorf("open ledger %s: %w", code, err)
+		}
+	}
+	return nil
+}
+
+// MarkDamaged quarantines a ledger: from now on it takes no writes and
+// readiness names it. The first damage found is kept (it names the earliest
+// known loss). Projections call it when a snapshot or checkpoint is ahead of
+// the store; readers call it when the store cannot give back history.
+func (m *Manager) MarkDamaged(d *Damage) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if prev := m.damaged[d.Ledger]; prev != nil && prev.FirstBadSeq <= d.FirstBadSeq {
+		return
+	}
+	m.damaged[d.Ledger] = d
+	if slot := m.writers[d.Ledger]; slot != nil {
+		select {
+		case <-slot.ready:
+			if slot.w != nil {
+				slot.w.quarantine(d)
+			}
+		default:
+		}
+	}
+	m.opts.Logger.Error("ledger damaged: writes refused", "ledger", d.Ledger, "first_bad_seq", d.FirstBadSeq,
+		"last_good_seq", d.Seq, "reason", d.Reason)
+}
+
+// Damaged answers a ledger's damage, if it is quarantined.
+func (m *Manager) Damaged(ledger string) (Damage, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if d := m.damaged[ledger]; d != nil {
+		return *d, true
+	}
+	return Damage{}, false
+}
+
+// DamagedLedgers lists the quarantined ledgers by code.
+func (m *Manager) DamagedLedgers() []Damage {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Damage, 0, len(m.damaged))
+	for _, d := range m.damaged {
+		out = append(out, *d)
+	}
+	slices.SortFunc(out, func(a, b Damage) int { return strings.Compare(a.Ledger, b.Ledger) })
+	return out
+}
+
+// Verify walks a ledger's chain and checks the store against the head
+// witness; a quarantined ledger answers its damage. Damage found here is
+// recorded, so writes stop at once.
+func (m *Manager) Verify(ctx context.Context, ledger string) (Verification, error) {
+	if d, ok := m.Damaged(ledger); ok {
+		return d.Verification(), nil
+	}
+	var vouchers []Voucher
+	if m.witness != nil {
+		wit, ok, err := m.witness.Read(ledger)
+		if err != nil {
+			return Verification{}, err
+		}
+		if ok {
+			vouchers = append(vouchers, Voucher{wit, "head witness"})
+		}
+	}
+	v, d, err := VerifyAgainst(ctx, m.store, ledger, vouchers...)
+	if d != nil {
+		m.MarkDamaged(d)
+	}
+	return v, err
 }
 
 func unknownLedger(code string) error {

@@ -36,7 +36,6 @@ var (
 	ErrUnknownLedger       = &domain.Error{Kind: domain.KindNotFound, Code: "unknown_ledger", Message: "ledger is not open"}
 	ErrIdempotencyConflict = &domain.Error{Kind: domain.KindDuplicate, Code: "idempotency_conflict", Message: "Idempotency-Key reused with another request"}
 	ErrWriteConflict       = &domain.Error{Kind: domain.KindDuplicate, Code: "conflict", Message: "another writer appended to this ledger first"}
-	ErrCorrupt             = &domain.Error{Kind: domain.KindRule, Code: "ledger_corrupt", Message: "the ledger's hash chain is broken"}
 )
 
 // maxGroupCommits and maxGroupBytes bound one group commit: one store
@@ -91,15 +90,27 @@ type writer struct {
 	staging map[string]*staged
 
 	durable atomic.Pointer[headInfo] // latest durable head, for readers on other goroutines
+
+	witness  *WitnessDir            // nil: no head witness (tests on the memory store)
+	witKick  chan struct{}          // buffered(1): a new durable head to write down
+	onDamage func(*Damage)          // tells the manager, which quarantines the ledger
+	damaged  atomic.Pointer[Damage] // set once the store is found damaged: nothing more is decided
 }
+
+// quarantine stops the writer deciding anything more; safe from any goroutine.
+func (w *writer) quarantine(d *Damage) { w.damaged.CompareAndSwap(nil, d) }
 
 type headInfo struct {
 	seq  uint64
 	hash string
 }
 
-// load rebuilds state, keys and head from the store, checking the chain.
+// load rebuilds state, keys and head from the store, checking the chain,
+// then checks the store against what was acknowledged before: the head
+// witness, and the head this writer itself last saw durable (a reload after a
+// failed append). A store behind either, or disagreeing, answers a *Damage.
 func (w *writer) load(ctx context.Context) error {
+	acked := w.durable.Load() // nil on the first load
 	w.state, w.keys = domain.NewState(), map[string]keyEntry{}
 	w.head, w.headHash, w.headTime = 0, domain.GenesisHash, time.Time{}
 	err := Walk(ctx, w.store, w.code, 0, func(c *domain.Commit) error {
@@ -118,7 +129,66 @@ func (w *writer) load(ctx context.Context) error {
 	})
 	w.tip, w.tipHash, w.tipTime, w.staging = w.head, w.headHash, w.headTime, map[string]*staged{}
 	w.publishHead()
-	return err
+	if d := damageOf(w.code, w.head, w.headHash, err); d != nil {
+		return d
+	}
+	if err != nil {
+		return err
+	}
+	var vouchers []Witness
+	var names []string
+	if acked != nil {
+		vouchers, names = append(vouchers, Witness{w.code, acked.seq, acked.hash}), append(names, "writer (acknowledged before this reload)")
+	}
+	if w.witness != nil {
+		wit, ok, err := w.witness.Read(w.code)
+		if err != nil {
+			return &Damage{Ledger: w.code, Seq: w.head, HeadHash: w.headHash, FirstBadSeq: w.head + 1, Reason: err.Error()}
+		}
+		if ok {
+			vouchers, names = append(vouchers, wit), append(names, "head witness")
+		}
+	}
+	for i, v := range vouchers {
+		d, err := CheckWitness(ctx, w.store, w.code, w.head, w.headHash, v, names[i])
+		if d != nil {
+			return d
+		}
+		if d := damageOf(w.code, w.head, w.headHash, err); d != nil {
+			return d
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeWitness keeps the head witness up to date off the commit path: after
+// each landed group it is nudged and writes the latest durable head (so a
+// burst of groups costs one file write, and the witness only ever lags).
+func (w *writer) writeWitness(ctx context.Context) {
+	var written uint64
+	write := func() {
+		h := w.currentHead()
+		if h.seq <= written {
+			return
+		}
+		if err := w.witness.Write(Witness{w.code, h.seq, h.hash}); err != nil {
+			w.log.Error("head witness not written", "ledger", w.code, "seq", h.seq, "err", err)
+			return
+		}
+		written = h.seq
+	}
+	for {
+		select {
+		case <-w.witKick:
+			write()
+		case <-ctx.Done():
+			write()
+			return
+		}
+	}
 }
 
 // publishHead makes the head readable by other goroutines: an atomic
@@ -249,6 +319,16 @@ func (w *writer) land(ctx context.Context, f *flight, err error) (redo []*pendin
 		ctx = context.WithoutCancel(ctx)
 		if lerr := w.load(ctx); lerr != nil {
 			w.log.Error("reload after failed append", "ledger", w.code, "err", lerr)
+			var d *Damage
+			if errors.As(lerr, &d) {
+				// The store lost what it had acknowledged: nothing more is
+				// decided here; every caller hears why.
+				w.onDamage(d) // the manager quarantines this writer
+				for _, p := range waitersOf(f.batch) {
+					p.done <- outcome{err: d.Rejection()}
+				}
+				return nil, true
+			}
 		}
 		if w.holds(ctx, last) {
 			w.log.Warn("append reported an error but was stored", "ledger", w.code, "err", err)
@@ -259,6 +339,12 @@ func (w *writer) land(ctx context.Context, f *flight, err error) (redo []*pendin
 		if w.head < last.Seq { // not already reloaded past it
 			w.head, w.headHash, w.headTime = last.Seq, last.Hash, last.Time
 			w.publishHead()
+		}
+		if w.witKick != nil {
+			select {
+			case w.witKick <- struct{}{}:
+			default: // a write is already due; it will take this head
+			}
 		}
 		w.obs.Committed(w.code, len(f.batch), time.Since(f.start))
 		for _, s := range f.batch {
@@ -330,6 +416,10 @@ func (w *writer) stage(group []*pending, size int) (batch []*staged, leftover []
 	for i, p := range group {
 		if size >= maxGroupBytes {
 			return batch, group[i:], size
+		}
+		if d := w.damaged.Load(); d != nil {
+			p.done <- outcome{err: d.Rejection()}
+			continue
 		}
 		key := p.req.IdempotencyKey
 		if key != "" {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/fundledger/fundledger/api"
 	"github.com/fundledger/fundledger/eventstore"
-	"github.com/fundledger/fundledger/eventstore/nats"
 	"github.com/fundledger/fundledger/internal/demo"
 	"github.com/fundledger/fundledger/ledger"
 )
@@ -27,10 +26,7 @@ func runDemo(args []string) error {
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := context.Background()
-	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
-		return err
-	}
-	store, err := nats.Open(ctx, nats.Options{DataDir: *dataDir, Logger: log})
+	store, err := openDataDir(ctx, *dataDir, true, log)
 	if err != nil {
 		return err
 	}
@@ -39,7 +35,7 @@ func runDemo(args []string) error {
 	if err != nil {
 		return err
 	}
-	mgr := ledger.NewManager(store, ledger.Options{Logger: log})
+	mgr := ledger.NewManager(store, ledger.Options{Logger: log, WitnessDir: witnessDir(*dataDir)})
 	defer mgr.Close()
 	admin := os.Getenv("FUNDLEDGER_ADMIN_TOKEN")
 	b, err := prepareDemo(ctx, log, store, mgr, tokens, &admin)

@@ -191,7 +191,7 @@ func runImport(args []string) error {
 		return err
 	}
 	defer store.Close()
-	mgr := ledger.NewManager(store, ledger.Options{Logger: quietLog()})
+	mgr := ledger.NewManager(store, ledger.Options{Logger: quietLog(), WitnessDir: witnessDir(*dataDir)})
 	defer mgr.Close()
 
 	done, err := importedKeys(ctx, store, *code)

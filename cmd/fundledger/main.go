@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+
+	"github.com/fundledger/fundledger/internal/datadir"
 )
 
 const usage = `fundledger — an event-sourced ledger for poverty-alleviation funds
@@ -16,9 +18,11 @@ Usage:
   fundledger demo    [--data-dir ./data]
   fundledger verify  --data-dir DIR [--ledger CODE]
   fundledger replay  --data-dir DIR --ledger CODE [--as-of 2019-06-30|--seq N] [--out F]
+  fundledger replay  --from FILE.ndjson [--as-of 2019-06-30|--seq N] [--out F]
   fundledger rebuild --data-dir DIR [--ledger CODE]
   fundledger import  --data-dir DIR --ledger CODE --file F.jsonl [--actor NAME]
-  fundledger export  --data-dir DIR --ledger CODE --format csv|xlsx|iati [--as-of 2019-06-30|--seq N] --out F
+  fundledger export  --data-dir DIR --ledger CODE --format ndjson|csv|xlsx|iati [--as-of 2019-06-30|--seq N] --out F
+  fundledger restore --from FILE.ndjson --data-dir NEW [--ledger CODE] [--seq N]
   fundledger token   create --role finance|auditor [--ledger CODE] [--server URL]
 
 Run "fundledger <command> --help" for a command's flags. Every flag also
@@ -45,6 +49,14 @@ func main() {
 		var ex exitError
 		if errors.As(err, &ex) {
 			os.Exit(int(ex))
+		}
+		// A data dir that is missing or held by another process is a usage
+		// error (2), apart from what a tool found in a ledger (1).
+		var inUse *datadir.InUseError
+		var missing *datadir.NotFoundError
+		if errors.As(err, &inUse) || errors.As(err, &missing) {
+			fmt.Fprintf(os.Stderr, "fundledger %s: %v\n", os.Args[1], err)
+			os.Exit(2)
 		}
 		fmt.Fprintf(os.Stderr, "fundledger %s: %v\n", os.Args[1], err)
 		os.Exit(1)

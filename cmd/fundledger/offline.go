@@ -8,24 +8,60 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/eventstore"
 	"github.com/fundledger/fundledger/eventstore/nats"
+	"github.com/fundledger/fundledger/internal/datadir"
 	"github.com/fundledger/fundledger/ledger"
 	"github.com/fundledger/fundledger/projections"
 )
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// openOffline opens the embedded store of dataDir for an offline tool
-// (verify, replay, rebuild): the server must not be running on it.
-func openOffline(ctx context.Context, dataDir string) (*nats.Store, error) {
-	return nats.Open(ctx, nats.Options{DataDir: dataDir, Logger: quietLog()})
+// lockedStore is the embedded store of a data dir this process holds the
+// lock of; Close closes the store, then lets the next process in.
+type lockedStore struct {
+	*nats.Store
+	lock *datadir.Lock
 }
 
+func (s *lockedStore) Close() error {
+	err := s.Store.Close()
+	_ = s.lock.Release()
+	return err
+}
+
+// openDataDir locks dataDir and opens its embedded store. Without create, a
+// missing dir is an error, never made: an auditor's typo must not produce
+// an empty ledger that "verifies".
+func openDataDir(ctx context.Context, dataDir string, create bool, log *slog.Logger) (*lockedStore, error) {
+	lock, err := datadir.Acquire(dataDir, create)
+	if err != nil {
+		return nil, err
+	}
+	store, err := nats.Open(ctx, nats.Options{DataDir: dataDir, Logger: log})
+	if err != nil {
+		_ = lock.Release()
+		return nil, err
+	}
+	return &lockedStore{Store: store, lock: lock}, nil
+}
+
+// openOffline opens the embedded store of an existing dataDir for an
+// offline tool (verify, replay, rebuild, import, export); a running server
+// holds the lock, so the tool exits 2 naming its pid.
+func openOffline(ctx context.Context, dataDir string) (*lockedStore, error) {
+	return openDataDir(ctx, dataDir, false, quietLog())
+}
+
+// witnessDir is where a data dir keeps its ledgers' head witnesses.
+func witnessDir(dataDir string) string { return filepath.Join(dataDir, "witness") }
+
 // ledgerCodes answers the one ledger asked for, or every ledger in the store.
-func ledgerCodes(ctx context.Context, store *nats.Store, code string) ([]string, error) {
+func ledgerCodes(ctx context.Context, store eventstore.Store, code string) ([]string, error) {
 	if code != "" {
 		return []string{code}, nil
 	}
@@ -53,9 +89,9 @@ func parseCut(asOf string, seq uint64) (projections.Cut, error) {
 
 // walkOffline opens the embedded store of dataDir and walks ledger code up
 // to cut, checking the hash chain and showing a progress bar labelled
-// label, and calls fn for each commit. A broken chain answers an error
+// label, and calls fn for each commit with its record as stored. A broken chain answers an error
 // naming the first bad commit; SIGINT or SIGTERM stops the walk.
-func walkOffline(dataDir, code, label string, cut projections.Cut, fn func(*domain.Commit) error) error {
+func walkOffline(dataDir, code, label string, cut projections.Cut, fn func(c *domain.Commit, raw []byte) error) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	store, err := openOffline(ctx, dataDir)
@@ -79,11 +115,11 @@ func walkOffline(dataDir, code, label string, cut projections.Cut, fn func(*doma
 	}
 	bar := newProgress(os.Stderr, label+" "+code, total)
 	errCut := errors.New("cut reached")
-	err = ledger.Walk(ctx, store, code, cut.Seq, func(c *domain.Commit) error {
+	err = ledger.WalkRecords(ctx, store, code, cut.Seq, func(c *domain.Commit, r eventstore.Record) error {
 		if !cut.Time.IsZero() && c.Time.After(cut.Time) {
 			return errCut
 		}
-		if err := fn(c); err != nil {
+		if err := fn(c, r.Data); err != nil {
 			return err
 		}
 		bar.step(c.Seq, len(c.Events))

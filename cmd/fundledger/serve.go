@@ -17,6 +17,7 @@ import (
 
 	"github.com/fundledger/fundledger/api"
 	"github.com/fundledger/fundledger/eventstore/nats"
+	"github.com/fundledger/fundledger/internal/datadir"
 	"github.com/fundledger/fundledger/ledger"
 	"github.com/fundledger/fundledger/projections"
 )
@@ -59,9 +60,13 @@ func runServe(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
+	// One process per data dir: the store, tokens, witnesses and snapshots
+	// all assume a single owner. Held until the process exits.
+	lock, err := datadir.Acquire(*dataDir, true)
+	if err != nil {
 		return err
 	}
+	defer lock.Release()
 	store, err := nats.Open(ctx, nats.Options{DataDir: *dataDir, URL: *natsURL, Logger: log})
 	if err != nil {
 		return err
@@ -80,8 +85,12 @@ func runServe(args []string) error {
 		return err
 	}
 	metrics := api.NewMetrics()
-	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics})
+	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics, WitnessDir: witnessDir(*dataDir)})
 	defer mgr.Close()
+	// Find damaged ledgers now, so /readyz names them before the first write.
+	if err := mgr.OpenAll(ctx); err != nil {
+		return err
+	}
 
 	var banner *demoBanner
 	if *withDemo {

@@ -29,7 +29,7 @@ func writeSmallLedger(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := ledger.NewManager(store, ledger.Options{Logger: quiet})
+	m := ledger.NewManager(store, ledger.Options{Logger: quiet, WitnessDir: witnessDir(dir)})
 	for _, c := range []domain.Command{
 		domain.OpenLedger{Code: "341504", Name: "某县"},
 		domain.Allocate{ID: "A1", SourceLevel: "central", Programme: "专项", FiscalYear: 2019, DocumentNo: "d", Amount: "100.00"},

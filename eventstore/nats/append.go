@@ -166,7 +166,8 @@ func (s *Store) fetchHead(ctx context.Context, ledger string) (rec, sseq uint64,
 	}
 	first, count, err := frameHeaders(m.Header)
 	if err != nil {
-		return 0, 0, false, fmt.Errorf("ledger %s stream seq %d: %w", ledger, m.Sequence, err)
+		return 0, 0, false, &eventstore.DamagedError{Ledger: ledger, Seq: 0,
+			Reason: fmt.Sprintf("the last stream message (%d) cannot be read: %v", m.Sequence, err)}
 	}
 	rec = first + count - 1
 	s.remember(ledger, rec, m.Sequence)

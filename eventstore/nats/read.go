@@ -55,6 +55,12 @@ func (s *Store) getFrames(ctx context.Context, ledger string, from, start, stop 
 	next := uint64(0)
 	for sseq := start; sseq <= stop; sseq++ {
 		m, err := h.GetMsg(ctx, sseq)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			// Inside the stream's range, a message that is not there was
+			// lost: JetStream drops a message whose checksum fails.
+			return &eventstore.DamagedError{Ledger: ledger, Seq: max(next, from),
+				Reason: fmt.Sprintf("stream message %d is gone (dropped or removed from the store)", sseq)}
+		}
 		if err != nil {
 			return s.closedErr(fmt.Errorf("nats: ledger %s stream seq %d: %w", ledger, sseq, err))
 		}
@@ -124,12 +130,16 @@ func (s *Store) findFrame(ctx context.Context, ledger string, from, headSeq uint
 	for lo < hi {
 		mid := lo + (hi-lo+1)/2
 		m, err := h.GetMsg(ctx, mid)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			return 0, &eventstore.DamagedError{Ledger: ledger, Seq: from,
+				Reason: fmt.Sprintf("stream message %d is gone (dropped or removed from the store)", mid)}
+		}
 		if err != nil {
 			return 0, s.closedErr(fmt.Errorf("nats: ledger %s stream seq %d: %w", ledger, mid, err))
 		}
 		first, _, err := frameHeaders(m.Header)
 		if err != nil {
-			return 0, fmt.Errorf("ledger %s stream seq %d: %w", ledger, mid, err)
+			return 0, &eventstore.DamagedError{Ledger: ledger, Seq: from, Reason: fmt.Sprintf("stream message %d: %v", mid, err)}
 		}
 		if first <= from {
 			lo = mid
@@ -206,22 +216,31 @@ func (s *Store) deleteConsumer(ctx context.Context, ledger string, cons jetstrea
 // records from from onwards to fn. next is the record the frame must start
 // at (0 for the first frame read); it answers the record after the frame.
 func deliverFrame(ledger string, sseq, from, next uint64, hdr natsgo.Header, data []byte, fn func(eventstore.Record) error) (uint64, error) {
+	want := next // the record this frame must start at
+	if want == 0 {
+		want = from
+	}
+	damaged := func(seq uint64, format string, args ...any) (uint64, error) {
+		return 0, &eventstore.DamagedError{Ledger: ledger, Seq: seq, Reason: fmt.Sprintf("stream message %d: ", sseq) + fmt.Sprintf(format, args...)}
+	}
 	first, count, err := frameHeaders(hdr)
 	if err != nil {
-		return 0, fmt.Errorf("ledger %s stream seq %d: %w", ledger, sseq, err)
+		return damaged(want, "%v", err)
 	}
-	if next != 0 && first != next {
-		return 0, fmt.Errorf("nats: ledger %s stream seq %d starts at record %d, want %d: the log has a gap or overlap", ledger, sseq, first, next)
-	}
-	if next == 0 && first > from {
-		return 0, fmt.Errorf("nats: ledger %s: reading from %d found a first frame starting at %d", ledger, from, first)
+	switch {
+	case next != 0 && first > next:
+		return damaged(next, "starts at record %d: records %d–%d are missing", first, next, first-1)
+	case next != 0 && first < next:
+		return damaged(first, "starts at record %d, which an earlier message already holds", first)
+	case next == 0 && first > from:
+		return damaged(from, "the first message read starts at record %d: record %d is missing", first, from)
 	}
 	recs, err := decodeFrame(data)
 	if err != nil {
-		return 0, fmt.Errorf("ledger %s stream seq %d: %w", ledger, sseq, err)
+		return damaged(max(first, from), "%v", err)
 	}
 	if uint64(len(recs)) != count {
-		return 0, fmt.Errorf("%w: ledger %s stream seq %d holds %d records, header says %d", errBadFrame, ledger, sseq, len(recs), count)
+		return damaged(max(first, from), "%v: holds %d records, header says %d", errBadFrame, len(recs), count)
 	}
 	for i, rec := range recs {
 		seq := first + uint64(i)

@@ -93,7 +93,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		if s.replicas == 0 {
 			s.replicas = 3
 		}
-		copts := append([]natsgo.Option{natsgo.Name("fundledger"), natsgo.MaxReconnects(-1)}, opts.ConnectOptions...)
+		copts := append([]natsgo.Option{natsgo.Name("fundledger"), natsgo.MaxReconnects(-1), errorsTo(log)}, opts.ConnectOptions...)
 		s.nc, err = natsgo.Connect(opts.URL, copts...)
 		if err != nil {
 			return nil, fmt.Errorf("nats: connect %s: %w", opts.URL, err)
@@ -105,7 +105,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		if s.srv, err = startEmbedded(opts.DataDir, log); err != nil {
 			return nil, err
 		}
-		s.nc, err = natsgo.Connect("", natsgo.InProcessServer(s.srv), natsgo.Name("fundledger"), natsgo.MaxReconnects(-1))
+		s.nc, err = natsgo.Connect("", natsgo.InProcessServer(s.srv), natsgo.Name("fundledger"), natsgo.MaxReconnects(-1), errorsTo(log))
 		if err != nil {
 			s.shutdownServer()
 			return nil, fmt.Errorf("nats: connect in-process: %w", err)
@@ -208,6 +208,19 @@ func (s *Store) closedErr(err error) error {
 		return eventstore.ErrClosed
 	}
 	return err
+}
+
+// errorsTo sends the client's asynchronous errors (a slow consumer, a
+// dropped message) to the structured log instead of nats.go's default
+// printing to stderr.
+func errorsTo(log *slog.Logger) natsgo.Option {
+	return natsgo.ErrorHandler(func(_ *natsgo.Conn, sub *natsgo.Subscription, err error) {
+		subject := ""
+		if sub != nil {
+			subject = sub.Subject
+		}
+		log.Warn("nats: asynchronous error", "subject", subject, "err", err)
+	})
 }
 
 // serverLogger routes nats-server's log to slog: warnings and errors only,

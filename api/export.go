@@ -1,0 +1,130 @@
+package api
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/fundledger/fundledger/eventstore"
+	"github.com/fundledger/fundledger/export"
+)
+
+// exportBuffer is how much of a streamed export is gathered before the
+// first bytes go out: a small export whose chain is broken still gets an
+// ordinary error answer, and a large one goes out in chunks of this size.
+const exportBuffer = 32 << 10
+
+// export streams the ledger's history as a file, from the store directly
+// and checking the hash chain as it goes: it never waits for nor holds the
+// ledger's writer, so writes go on meanwhile, and the file ends at the
+// sequence fixed when the request arrived (named in its file name).
+//
+// A chain found broken before anything is sent answers 503
+// ledger_damaged; once the response has begun, the connection is aborted
+// without the final chunk, so the client sees a failed download rather
+// than a short file that looks complete.
+func (s *Server) export(c echo.Context) error {
+	code := c.Param("ledger")
+	f, ok := export.Lookup(c.QueryParam("format"))
+	if !ok {
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "format",
+			Message: fmt.Sprintf("format %q is not an export format: give %s", c.QueryParam("format"), export.Names())}
+	}
+	cut, err := asOf(c)
+	if err != nil {
+		return err
+	}
+	if !eventstore.ValidLedgerCode(code) {
+		return newError(http.StatusNotFound, "unknown_ledger", "ledger %q is not open", code)
+	}
+	// Shutdown ends an export rather than wait for a long one to finish.
+	ctx, cancel := context.WithCancel(c.Request().Context())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	seq, err := export.Resolve(ctx, s.Store, code, cut)
+	switch {
+	case errors.Is(err, export.ErrUnknownLedger):
+		return newError(http.StatusNotFound, "unknown_ledger", "ledger %q is not open", code)
+	case errors.Is(err, export.ErrBeyondHead), errors.Is(err, export.ErrBeforeFirst):
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "as_of", Message: strings.TrimPrefix(err.Error(), "export: ")}
+	case err != nil:
+		return s.exportFailed(code, err)
+	}
+
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, f.ContentType)
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+f.FileName(code, seq)+`"`)
+	h.Set("Cache-Control", "private, no-store")
+	if !f.Streamed {
+		var buf bytes.Buffer
+		if _, err := export.Write(ctx, s.Store, code, seq, f, &buf); err != nil {
+			return s.exportFailed(code, err)
+		}
+		h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
+		c.Response().WriteHeader(http.StatusOK)
+		_, err := c.Response().Write(buf.Bytes())
+		return err
+	}
+	bw := bufio.NewWriterSize(c.Response(), exportBuffer)
+	res, err := export.Write(ctx, s.Store, code, seq, f, bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		return nil
+	}
+	if !c.Response().Committed {
+		return s.exportFailed(code, err)
+	}
+	if _, _, broken := export.ChainBreak(err); broken {
+		s.log.Error("export aborted mid-stream: hash chain broken", "request_id", requestID(c), "ledger", code, "after_seq", res.Seq, "err", err)
+	} else {
+		s.log.Warn("export aborted mid-stream", "request_id", requestID(c), "ledger", code, "after_seq", res.Seq, "err", err)
+	}
+	// net/http closes the connection without the terminating chunk, and
+	// Echo's Recover lets this one panic through.
+	panic(http.ErrAbortHandler)
+}
+
+// exportFailed answers an export that failed before its first byte.
+func (s *Server) exportFailed(code string, err error) error {
+	if seq, reason, ok := export.ChainBreak(err); ok {
+		msg := fmt.Sprintf("ledger %s is damaged: its hash chain breaks at commit %d (%s); nothing was exported", code, seq, reason)
+		if seq > 1 {
+			msg += fmt.Sprintf("; as_of=%d exports the good history before it", seq-1)
+		}
+		return &Error{Status: http.StatusServiceUnavailable, Code: "ledger_damaged", Message: msg}
+	}
+	if errors.Is(err, context.Canceled) {
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the server is shutting down; retry shortly", RetryAfter: 1}
+	}
+	return err
+}
+
+// exportContent documents the media types of the export route.
+func exportContent() map[string]any {
+	out := map[string]any{}
+	for _, f := range export.Formats {
+		schema := map[string]any{"type": "string"}
+		if f.Streamed {
+			schema["contentMediaType"] = f.ContentType
+		} else {
+			schema["contentEncoding"] = "binary"
+		}
+		out[f.ContentType] = map[string]any{"schema": schema}
+	}
+	return out
+}

@@ -1,0 +1,270 @@
+package export
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/fundledger/fundledger/domain"
+)
+
+// IATI transaction types (IATI codelist TransactionType). Stated in full so
+// a reader can check the mapping against DESIGN.md: allocation and
+// integration are incoming funds, appropriation a commitment, payment,
+// payout and batch lines disbursements, recovery a reimbursement.
+const (
+	iatiIncomingFunds      = "1"
+	iatiOutgoingCommitment = "2"
+	iatiDisbursement       = "3"
+	iatiReimbursement      = "7"
+)
+
+// iatiOrgPrefix makes the county's organisation reference. It is not a
+// registered IATI organisation identifier; a county that has one should
+// see it replace this prefix.
+const iatiOrgPrefix = "CN-COUNTY-"
+
+// projectActivityStatus maps a project's status to IATI ActivityStatus.
+var projectActivityStatus = map[string]string{
+	"approved":  "1", // pipeline / identification
+	"started":   "2", // implementation
+	"completed": "3", // finalisation
+	"accepted":  "4", // closed
+	"cancelled": "5", // cancelled
+}
+
+type iatiActivities struct {
+	XMLName    xml.Name        `xml:"iati-activities"`
+	Version    string          `xml:"version,attr"`
+	Generated  string          `xml:"generated-datetime,attr"`
+	Source     xml.Comment     `xml:",comment"`
+	Activities []*iatiActivity `xml:"iati-activity"`
+}
+
+type iatiActivity struct {
+	LastUpdated   string            `xml:"last-updated-datetime,attr"`
+	Currency      string            `xml:"default-currency,attr"`
+	Identifier    string            `xml:"iati-identifier"`
+	ReportingOrg  iatiOrg           `xml:"reporting-org"`
+	Title         iatiText          `xml:"title"`
+	Description   iatiText          `xml:"description"`
+	Participating []iatiOrg         `xml:"participating-org"`
+	Status        iatiCode          `xml:"activity-status"`
+	Dates         []iatiDate        `xml:"activity-date"`
+	Country       iatiCode          `xml:"recipient-country"`
+	Transactions  []iatiTransaction `xml:"transaction"`
+}
+
+type iatiText struct {
+	Narrative string `xml:"narrative"`
+}
+
+type iatiOrg struct {
+	Ref       string `xml:"ref,attr,omitempty"`
+	Type      string `xml:"type,attr,omitempty"`
+	Role      string `xml:"role,attr,omitempty"`
+	Narrative string `xml:"narrative,omitempty"`
+}
+
+type iatiCode struct {
+	Code string `xml:"code,attr"`
+}
+
+type iatiDate struct {
+	Type    string `xml:"type,attr,omitempty"`
+	ISODate string `xml:"iso-date,attr"`
+}
+
+type iatiValue struct {
+	Currency  string `xml:"currency,attr"`
+	ValueDate string `xml:"value-date,attr"`
+	Amount    string `xml:",chardata"` // two decimals, from domain.Money: never a float
+}
+
+type iatiTransaction struct {
+	Ref         string    `xml:"ref,attr,omitempty"`
+	Type        iatiCode  `xml:"transaction-type"`
+	Date        iatiDate  `xml:"transaction-date"`
+	Value       iatiValue `xml:"value"`
+	Description *iatiText `xml:"description,omitempty"`
+	Provider    *iatiOrg  `xml:"provider-org,omitempty"`
+	Receiver    *iatiOrg  `xml:"receiver-org,omitempty"`
+}
+
+// iatiEntry is a transaction a write produced, kept so that a reversal can
+// produce the same transactions negated (and a reversal of a reversal the
+// originals again).
+type iatiEntry struct {
+	act    *iatiActivity
+	tx     iatiTransaction
+	amount domain.Money
+}
+
+// iatiWriter builds one activity for the county's funds (allocations,
+// integrations, payouts, batches, bank returns) and one per project
+// (appropriations, payments, recoveries), in ledger order, and writes the
+// file on Close.
+type iatiWriter struct {
+	w        io.Writer
+	code     string
+	org      iatiOrg
+	county   *iatiActivity
+	acts     []*iatiActivity
+	projects map[string]*iatiActivity
+	writes   map[string][]iatiEntry
+	last     *domain.Commit
+}
+
+func newIATIWriter(code string, w io.Writer) *iatiWriter {
+	s := &iatiWriter{w: w, code: code, projects: map[string]*iatiActivity{}, writes: map[string][]iatiEntry{}}
+	s.org = iatiOrg{Ref: iatiOrgPrefix + code, Type: "10", Narrative: code} // 10: government
+	s.county = s.activity(iatiOrgPrefix+code+"-FUNDS", code, "2")
+	return s
+}
+
+func (s *iatiWriter) activity(id, title, status string) *iatiActivity {
+	a := &iatiActivity{Currency: "CNY", Identifier: id, ReportingOrg: s.org, Title: iatiText{title},
+		Participating: []iatiOrg{{Ref: s.org.Ref, Type: s.org.Type, Role: "4", Narrative: s.org.Narrative}}, // 4: implementing
+		Status:        iatiCode{status}, Country: iatiCode{"CN"}}
+	s.acts = append(s.acts, a)
+	return a
+}
+
+// add records a transaction of write id on activity a, dated by commit c.
+func (s *iatiWriter) add(c *domain.Commit, a *iatiActivity, id, typ string, amount domain.Money, desc string, provider, receiver *iatiOrg) {
+	day := c.Time.In(chinaZone).Format("2006-01-02")
+	tx := iatiTransaction{Ref: id, Type: iatiCode{typ}, Date: iatiDate{ISODate: day},
+		Value:       iatiValue{Currency: "CNY", ValueDate: day, Amount: amount.String()},
+		Description: &iatiText{desc}, Provider: provider, Receiver: receiver}
+	a.Transactions = append(a.Transactions, tx)
+	a.LastUpdated = c.Time.In(chinaZone).Format(time.RFC3339)
+	s.writes[id] = append(s.writes[id], iatiEntry{a, tx, amount})
+}
+
+func narrativeOrg(name string) *iatiOrg { return &iatiOrg{Narrative: name} }
+
+func (s *iatiWriter) project(id string) *iatiActivity {
+	if a, ok := s.projects[id]; ok {
+		return a
+	}
+	// A project the file has not seen approved cannot happen in a verified
+	// ledger; give it an activity rather than drop its money.
+	a := s.activity(iatiOrgPrefix+s.code+"-"+id, id, "2")
+	s.projects[id] = a
+	return a
+}
+
+func (s *iatiWriter) Commit(c *domain.Commit, _ []byte) error {
+	events, err := c.Decode()
+	if err != nil {
+		return err
+	}
+	s.last = c
+	county := s.org.Narrative
+	for _, e := range events {
+		switch e := e.(type) {
+		case domain.LedgerOpened:
+			s.org.Narrative = e.Name
+			for _, a := range s.acts {
+				a.ReportingOrg.Narrative, a.Participating[0].Narrative = e.Name, e.Name
+			}
+			s.county.Title = iatiText{e.Name + " 财政专项扶贫资金和统筹整合财政涉农资金"}
+			s.county.Description = iatiText{"Poverty-alleviation funds of county " + e.Code + " " + e.Name + ": funds received, household payouts and bank returns; project spending is in the project activities."}
+			county = e.Name
+		case domain.FundAllocated:
+			s.add(c, s.county, e.ID, iatiIncomingFunds, e.Amount,
+				fmt.Sprintf("allocation %s, %s %d, %s", e.ID, e.Programme, e.FiscalYear, e.DocumentNo),
+				narrativeOrg(e.SourceLevel+" · "+e.Programme), narrativeOrg(county))
+		case domain.FundIntegrated:
+			s.add(c, s.county, e.ID, iatiIncomingFunds, e.Amount,
+				fmt.Sprintf("integration %s, %s %d, %s", e.ID, e.Programme, e.FiscalYear, e.DocumentNo),
+				narrativeOrg("farm · "+e.Programme), narrativeOrg(county))
+		case domain.ProjectApproved:
+			a := s.activity(iatiOrgPrefix+s.code+"-"+e.ID, e.Name, projectActivityStatus["approved"])
+			a.Description = iatiText{fmt.Sprintf("project %s, %s, village %s, batch %s, budget %s, %s", e.ID, e.Category, e.Village, e.Batch, e.Budget, e.ApprovalDoc)}
+			a.LastUpdated = c.Time.In(chinaZone).Format(time.RFC3339)
+			s.projects[e.ID] = a
+		case domain.ProjectStatusChanged:
+			a := s.project(e.Project)
+			a.Status = iatiCode{projectActivityStatus[e.Status]}
+			switch e.Status {
+			case "started":
+				a.Dates = append(a.Dates, iatiDate{Type: "2", ISODate: e.Date}) // actual start
+			case "completed", "cancelled":
+				a.Dates = append(a.Dates, iatiDate{Type: "4", ISODate: e.Date}) // actual end
+			}
+		case domain.FundsAppropriated:
+			s.add(c, s.project(e.Project), e.ID, iatiOutgoingCommitment, e.Amount,
+				fmt.Sprintf("appropriation %s from fund %s", e.ID, e.Fund), narrativeOrg(e.Fund), narrativeOrg(e.Project))
+		case domain.ProjectPaid:
+			s.add(c, s.project(e.Project), e.ID, iatiDisbursement, e.Amount,
+				fmt.Sprintf("payment %s from fund %s, voucher %s, %s", e.ID, e.Fund, e.VoucherNo, e.Method), narrativeOrg(e.Project), narrativeOrg(e.Payee))
+		case domain.FundsRecovered:
+			s.add(c, s.project(e.Project), e.ID, iatiReimbursement, e.Amount,
+				fmt.Sprintf("recovery %s to fund %s: %s", e.ID, e.Fund, e.Reason), narrativeOrg(e.Project), narrativeOrg(e.Fund))
+		case domain.PayoutMade:
+			s.add(c, s.county, e.ID, iatiDisbursement, e.Amount,
+				fmt.Sprintf("payout %s, %s %s, from fund %s", e.ID, e.Item, e.Period, e.Fund), narrativeOrg(e.Fund), narrativeOrg("household "+e.Household))
+		case domain.PayoutBatchAccepted:
+			for _, l := range e.Lines {
+				s.add(c, s.county, e.ID, iatiDisbursement, l.Amount,
+					fmt.Sprintf("payout batch %s, %s %s, from fund %s", e.ID, e.Item, e.Period, e.Fund), narrativeOrg(e.Fund), narrativeOrg("household "+l.Household))
+			}
+		case domain.BankResultsRecorded:
+			// A failed or returned line's money went back to the fund: a
+			// disbursement undone. Bank results are not reversible writes,
+			// so they are not remembered for reversals.
+			for _, l := range e.Lines {
+				if l.Status == "paid" {
+					continue
+				}
+				day := c.Time.In(chinaZone).Format("2006-01-02")
+				s.county.Transactions = append(s.county.Transactions, iatiTransaction{Ref: e.Batch, Type: iatiCode{iatiDisbursement},
+					Date: iatiDate{ISODate: day}, Value: iatiValue{Currency: "CNY", ValueDate: day, Amount: l.Amount.Neg().String()},
+					Description: &iatiText{fmt.Sprintf("bank result of batch %s: %s %s %s", e.Batch, l.Status, l.BankRef, l.Reason)},
+					Provider:    narrativeOrg("household " + l.Household), Receiver: narrativeOrg(e.Fund)})
+			}
+		case domain.WriteReversed:
+			// The reversed write's transactions again, negated, under the
+			// reversal's id: a reversal of a reversal restores them.
+			for _, en := range s.writes[e.Reverses] {
+				tx := en.tx
+				tx.Ref = e.ID
+				tx.Description = &iatiText{fmt.Sprintf("reversal %s of %s: %s", e.ID, e.Reverses, e.Reason)}
+				s.add(c, en.act, e.ID, tx.Type.Code, en.amount.Neg(), tx.Description.Narrative, tx.Provider, tx.Receiver)
+			}
+		}
+	}
+	return nil
+}
+
+// Close writes the file. Its generated time is the last exported commit's,
+// so the same ledger and cut always give the same bytes.
+func (s *iatiWriter) Close() error {
+	if s.last == nil {
+		return errNoCommits
+	}
+	w := s.w
+	doc := iatiActivities{Version: "2.03", Generated: s.last.Time.In(chinaZone).Format(time.RFC3339),
+		Source:     xml.Comment(fmt.Sprintf(" fundledger ledger %s to seq %d, head hash %s ", s.code, s.last.Seq, s.last.Hash)),
+		Activities: s.acts}
+	for _, a := range s.acts {
+		if a.LastUpdated == "" {
+			a.LastUpdated = doc.Generated
+		}
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
