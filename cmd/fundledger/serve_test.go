@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -17,19 +16,6 @@ import (
 	"testing"
 	"time"
 )
-
-// runMainEnv makes the test binary run fundledger's main instead of the
-// tests, so that a test can start `fundledger serve` as a child process
-// without building a second binary.
-const runMainEnv = "FUNDLEDGER_TEST_RUN_MAIN"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(runMainEnv) == "1" {
-		main()
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
 
 const serveAdmin = "serve-test-admin-token"
 
@@ -65,8 +51,8 @@ func (l *lockedBuffer) String() string {
 // waits until it listens.
 func startServe(t *testing.T, dir string) *child {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--data-dir", dir)
-	cmd.Env = append(os.Environ(), runMainEnv+"=1", "FUNDLEDGER_ADMIN_TOKEN="+serveAdmin)
+	cmd := fundledger("serve", "--addr", "127.0.0.1:0", "--data-dir", dir) // the last value of a variable wins
+	cmd.Env = append(cmd.Env, "FUNDLEDGER_ADMIN_TOKEN="+serveAdmin)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
