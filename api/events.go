@@ -1,14 +1,11 @@
 package api
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -107,13 +104,21 @@ func (s *Server) events(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	following := q.Get("follow") == "true" || strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/event-stream")
+	if following {
+		// Before any store work: a full server refuses at once.
+		if err := s.follows.admit(); err != nil {
+			return err
+		}
+		defer s.follows.leave()
+	}
 	ctx := c.Request().Context()
 	head, headHash, err := s.durableHead(ctx, code)
 	if err != nil {
 		return err
 	}
-	if q.Get("follow") == "true" || strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/event-stream") {
-		return s.follow(c, code, from, f)
+	if following {
+		return s.follow(c, code, from, head, f)
 	}
 	page := []commitView{}
 	var next *uint64
@@ -153,76 +158,4 @@ func (s *Server) events(c echo.Context) error {
 		}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"seq": seq, "head_hash": hash, "commits": page, "next_from_seq": next})
-}
-
-// follow streams commits from from as Server-Sent Events ("event: commit",
-// "id: <seq>", data the commit), then new ones as they become durable, with
-// a comment every 15 s to keep proxies from closing the stream. It ends when
-// the client goes away or the server shuts down. A client that reconnects
-// sends Last-Event-ID and continues after it.
-func (s *Server) follow(c echo.Context, code string, from uint64, f eventFilter) error {
-	if id := c.Request().Header.Get("Last-Event-ID"); id != "" {
-		if n, err := strconv.ParseUint(id, 10, 64); err == nil {
-			from = n + 1
-		}
-	}
-	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, "text/event-stream")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	w.Flush()
-	ctx, cancel := context.WithCancel(c.Request().Context())
-	defer cancel()
-	go func() {
-		select {
-		case <-s.closing: // shutdown: let in-flight requests finish, end streams
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	var mu sync.Mutex // the stream and the keep-alive write one at a time
-	go func() {
-		t := time.NewTicker(15 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				mu.Lock()
-				_, err := fmt.Fprint(w, ": keep-alive\n\n")
-				w.Flush()
-				mu.Unlock()
-				if err != nil {
-					cancel()
-				}
-			}
-		}
-	}()
-	err := s.Store.Follow(ctx, code, from, func(r eventstore.Record) error {
-		cm, err := domain.UnmarshalCommit(r.Data)
-		if err != nil {
-			return err
-		}
-		v, ok := f.view(cm)
-		if !ok {
-			return nil
-		}
-		b, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if _, err := fmt.Fprintf(w, "id: %d\nevent: commit\ndata: %s\n\n", cm.Seq, b); err != nil {
-			return err
-		}
-		w.Flush()
-		return nil
-	})
-	if err != nil && ctx.Err() == nil {
-		s.log.Warn("event stream ended", "request_id", requestID(c), "ledger", code, "err", err)
-	}
-	return nil
 }

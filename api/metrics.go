@@ -46,7 +46,7 @@ func NewMetrics() *Metrics {
 		Help: "HTTP request duration by method and route template.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)},
 		[]string{"method", "route"})
 	m.reg.MustRegister(m.commits, m.groupCommits, m.groupSize, m.commitSeconds, m.httpRequests, m.httpSeconds,
-		lagCollector{m}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		lagCollector{m}, m.followGauges(), collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
@@ -112,4 +112,69 @@ func (s *Server) lag(ctx context.Context) map[string]uint64 {
 		out[code] = lag
 	}
 	return out
+}
+
+// followGauges measures live event streams (follow.go) at scrape time:
+// followers against MaxFollowers, the store subscriptions they share, and
+// the followers dropped for falling behind or refused at the cap.
+func (m *Metrics) followGauges() prometheus.Collector {
+	hub := func() *followHub {
+		if s := m.server.Load(); s != nil {
+			return s.follows
+		}
+		return nil
+	}
+	followers := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fundledger_event_followers",
+		Help: "Live event streams (GET …/events as Server-Sent Events) open now; at most fundledger_event_followers_max."},
+		func() float64 {
+			if h := hub(); h != nil {
+				n, _ := h.stats()
+				return float64(n)
+			}
+			return 0
+		})
+	limit := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fundledger_event_followers_max",
+		Help: "The most live event streams the server holds at once; past it, 503 too_many_followers."},
+		func() float64 { return MaxFollowers })
+	feeds := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fundledger_event_feeds",
+		Help: "Store subscriptions shared by live event streams: one per followed ledger."},
+		func() float64 {
+			if h := hub(); h != nil {
+				_, n := h.stats()
+				return float64(n)
+			}
+			return 0
+		})
+	dropped := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "fundledger_event_followers_dropped_total",
+		Help: "Live event streams closed because their client fell behind by more than its buffer."},
+		func() float64 {
+			if h := hub(); h != nil {
+				return float64(h.dropped.Load())
+			}
+			return 0
+		})
+	refused := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "fundledger_event_followers_refused_total",
+		Help: "Live event streams refused with 503 because the server was at its limit."},
+		func() float64 {
+			if h := hub(); h != nil {
+				return float64(h.refused.Load())
+			}
+			return 0
+		})
+	return collectorSet{followers, limit, feeds, dropped, refused}
+}
+
+// collectorSet registers several collectors as one.
+type collectorSet []prometheus.Collector
+
+func (cs collectorSet) Describe(ch chan<- *prometheus.Desc) {
+	for _, c := range cs {
+		c.Describe(ch)
+	}
+}
+
+func (cs collectorSet) Collect(ch chan<- prometheus.Metric) {
+	for _, c := range cs {
+		c.Collect(ch)
+	}
 }

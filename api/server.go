@@ -64,6 +64,9 @@ type Server struct {
 	// that in-flight requests can finish and the server can stop.
 	closing   chan struct{}
 	closeOnce sync.Once
+	// follows shares one store subscription per ledger among live event
+	// streams and caps them (follow.go).
+	follows *followHub
 
 	// public caches rendered disclosures by ETag (see public_disclosure.go).
 	publicCache publicCache
@@ -83,13 +86,14 @@ func New(cfg Config) *Server {
 	s := &Server{
 		Manager: cfg.Manager, Store: cfg.Store, Projector: cfg.Projector, Tokens: cfg.Tokens, Metrics: cfg.Metrics,
 		adminToken: cfg.AdminToken, log: cfg.Logger, readWait: cfg.ReadWait, closing: make(chan struct{}),
+		follows: newFollowHub(cfg.Store, cfg.Logger, MaxFollowers),
 	}
 	s.Metrics.watch(s)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
 	e.JSONSerializer = plainJSON{}
-	e.Use(s.observe, middleware.Recover())
+	e.Use(s.observe, s.deadlines, middleware.Recover())
 	s.Echo = e
 	s.routes = s.table()
 	for _, r := range s.routes {
@@ -108,28 +112,45 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.Echo.Serv
 // Routes answers the route table the router was built from.
 func (s *Server) Routes() []Route { return s.routes }
 
-// Closing ends live event streams; call it when shutdown starts (for
-// example from http.Server.RegisterOnShutdown).
-func (s *Server) Closing() { s.closeOnce.Do(func() { close(s.closing) }) }
+// Closing ends live event streams and refuses new ones; call it when
+// shutdown starts (for example from http.Server.RegisterOnShutdown).
+func (s *Server) Closing() {
+	s.closeOnce.Do(func() {
+		close(s.closing)
+		s.follows.close()
+	})
+}
 
-// HTTPServer answers an http.Server for addr with timeouts fit for the API:
-// no write timeout, because event streams stay open; Shutdown ends them.
+// HTTPServer answers an http.Server for addr with the timeouts of
+// deadlines.go: headers within ReadHeaderTimeout; bodies and response
+// writes are bounded per request (see Server.deadlines), because event
+// streams stay open and uploads may be large and slow.
 func (s *Server) HTTPServer(addr string) *http.Server {
 	hs := &http.Server{
 		Addr:              addr,
 		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		IdleTimeout:       IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	hs.RegisterOnShutdown(s.Closing)
 	return hs
 }
 
-// Shutdown stops an http.Server built by HTTPServer: it ends event streams,
-// then waits for in-flight requests to finish (bounded by ctx).
+// Shutdown stops an http.Server: it ends event streams, then waits for
+// in-flight requests to finish until ctx is done, and then closes every
+// connection still open (a slow upload, a client that does not read), so
+// that it returns soon after ctx ends whatever the clients do. Handlers cut
+// off that way may still be running; the writers they wait on finish the
+// group they are committing (ledger.Manager.Close).
 func (s *Server) Shutdown(ctx context.Context, hs *http.Server) error {
 	s.Closing()
-	return hs.Shutdown(ctx)
+	err := hs.Shutdown(ctx)
+	if err != nil && ctx.Err() != nil {
+		s.log.Warn("http shutdown: connections still open at the bound; closing them", "err", err)
+		if cerr := hs.Close(); cerr != nil {
+			s.log.Warn("http close", "err", cerr)
+		}
+	}
+	return err
 }

@@ -24,6 +24,18 @@ import (
 
 func init() { commands["serve"] = runServe }
 
+// Shutdown bounds. SIGTERM must end the process within 10 s whatever the
+// clients do (a service manager kills it soon after): HTTP gets
+// httpShutdownLimit to let in-flight requests finish, then its connections
+// are cut (live event streams end at once; slow uploads and clients that
+// do not read are cut at the bound); the rest is for the writers to finish
+// the group they are committing, the projections' checkpoint and the
+// store's close. Past shutdownLimit the process exits regardless.
+const (
+	httpShutdownLimit = 7 * time.Second
+	shutdownLimit     = 9500 * time.Millisecond
+)
+
 // runServe starts the embedded store, the projections and the HTTP API, and
 // shuts them down cleanly on SIGINT or SIGTERM: in-flight requests finish,
 // the writers stop after their group commit, the projections write a
@@ -59,9 +71,13 @@ func runServe(args []string) error {
 	if err != nil {
 		return err
 	}
+	var stopAt time.Time // when shutdown began; the store closes last
 	defer func() {
 		if err := store.Close(); err != nil {
 			log.Error("store close", "err", err)
+		}
+		if !stopAt.IsZero() {
+			log.Info("fundledger stopped", "took", time.Since(stopAt).Round(time.Millisecond).String())
 		}
 	}()
 	tokens, err := api.OpenTokens(filepath.Join(*dataDir, "tokens.json"))
@@ -117,15 +133,22 @@ func runServe(args []string) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing in-flight requests")
-	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	stopAt = time.Now()
+	time.AfterFunc(shutdownLimit, func() {
+		// Every acknowledged write is already on disk (fsync before ack):
+		// exiting now loses nothing but the final checkpoint, which the
+		// next start rebuilds from the log.
+		log.Error("shutdown did not finish in time; exiting", "limit", shutdownLimit)
+		os.Exit(1)
+	})
+	shutdown, cancel := context.WithTimeout(context.Background(), httpShutdownLimit)
 	defer cancel()
 	if err := srv.Shutdown(shutdown, hs); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Error("http shutdown", "err", err)
+		log.Warn("http shutdown", "err", err)
 	}
 	mgr.Close()
 	stopProj()
 	<-projDone
-	log.Info("fundledger stopped")
 	return nil
 }
 
