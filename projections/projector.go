@@ -74,6 +74,11 @@ type tracked struct {
 	following atomic.Bool
 
 	damaged atomic.Pointer[DamagedError] // once set, never cleared
+
+	// tie names the snapshot the model was resumed from until the follower
+	// has checked that the log still holds the commit it was built at
+	// (only the follower uses it).
+	tie string
 }
 
 // New answers a projector over store. Nothing happens until Run.
@@ -218,7 +223,17 @@ func (p *Projector) follow(ctx context.Context, t *tracked) {
 	backoff = 100 * time.Millisecond
 	for {
 		from := t.seq.Load() + 1
+		if t.tie != "" {
+			from-- // read the snapshot's own commit first
+		}
 		err := p.store.Follow(ctx, t.code, from, func(r eventstore.Record) error {
+			if t.tie != "" {
+				if err := tieRecord(t.code, r, t.model.Seq(), t.model.HeadHash(), t.tie); err != nil {
+					return err
+				}
+				t.tie = ""
+				return nil
+			}
 			c, err := domain.UnmarshalCommit(r.Data)
 			if err != nil {
 				return err
@@ -235,6 +250,11 @@ func (p *Projector) follow(ctx context.Context, t *tracked) {
 			return
 		}
 		var link *LinkError
+		var d *DamagedError
+		if errors.As(err, &d) {
+			p.damage(t, d)
+			return
+		}
 		if errors.As(err, &link) {
 			p.damage(t, &DamagedError{t.code, link.Seq, "the log's commit does not chain to the history folded so far: " + link.Error()})
 			return
@@ -250,11 +270,12 @@ func (p *Projector) follow(ctx context.Context, t *tracked) {
 // model is behind it; see snapshotFor.
 func (p *Projector) resume(ctx context.Context, t *tracked) error {
 	start := time.Now()
-	m, err := p.snapshotFor(ctx, t, Cut{}, t.seq.Load())
+	m, file, err := p.snapshotFor(ctx, t, Cut{}, t.seq.Load())
 	if err != nil || m == nil {
 		return err
 	}
 	t.reset(m)
+	t.tie = file
 	p.log.Info("projections: resumed from checkpoint", "ledger", t.code, "seq", m.Seq(), "took", time.Since(start))
 	return nil
 }
@@ -263,11 +284,13 @@ func (p *Projector) resume(ctx context.Context, t *tracked) error {
 // and after seq after, nil if there is none. A snapshot whose bytes cannot
 // be trusted (it does not decode, match its digest or carry this
 // directory's signature) is discarded with a warning and the next older one
-// tried, so the model is rebuilt from the log. The one it answers is tied
-// to the log: if the store no longer holds the commit it was built at, the
-// log is damaged, not the snapshot, and the ledger is taken out of service
-// (a *DamagedError).
-func (p *Projector) snapshotFor(ctx context.Context, t *tracked, cut Cut, after uint64) (*Model, error) {
+// tried, so the model is rebuilt from the log. The one it answers must be
+// tied to the log: if the store no longer holds the commit it was built at,
+// the log is damaged, not the snapshot, and the ledger is taken out of
+// service (a *DamagedError). snapshotFor checks the head; the caller reads
+// the commit at the snapshot's seq first (tieRecord) and answers its
+// damage through p.damage.
+func (p *Projector) snapshotFor(ctx context.Context, t *tracked, cut Cut, after uint64) (*Model, string, error) {
 	metas := p.snaps.metas(t.code)
 	for i := len(metas) - 1; i >= 0 && metas[i].Seq > after; i-- {
 		meta := metas[i]
@@ -284,16 +307,13 @@ func (p *Projector) snapshotFor(ctx context.Context, t *tracked, cut Cut, after 
 			p.log.Warn("projections: snapshot unreadable; trying an older one", "ledger", t.code, "file", p.snaps.file(meta), "err", err)
 			continue
 		}
-		if err := tie(ctx, p.store, t.code, m.Seq(), m.HeadHash(), p.snaps.file(meta)); err != nil {
-			var d *DamagedError
-			if errors.As(err, &d) {
-				p.damage(t, d)
-			}
-			return nil, err
+		file := p.snaps.file(meta)
+		if err := tieHead(ctx, p.store, t.code, m.Seq(), m.HeadHash(), file); err != nil {
+			return nil, "", p.damageIf(t, err)
 		}
-		return m, nil
+		return m, file, nil
 	}
-	return nil, nil
+	return nil, "", nil
 }
 
 func (t *tracked) reset(m *Model) {

@@ -144,15 +144,15 @@ var errStop = errors.New("stop")
 // replay builds the model of a ledger as of cut, from the nearest sound
 // snapshot within the cut (or from zero); see snapshotFor.
 func (p *Projector) replay(ctx context.Context, t *tracked, cut Cut) (*Model, error) {
-	m, err := p.snapshotFor(ctx, t, cut, 0)
+	m, file, err := p.snapshotFor(ctx, t, cut, 0)
 	if err != nil {
 		return nil, err
 	}
 	if m == nil {
 		m = NewModel(t.code)
 	}
-	if err := ReplayInto(ctx, p.store, m, cut); err != nil {
-		return nil, err
+	if err := replayInto(ctx, p.store, m, cut, file); err != nil {
+		return nil, p.damageIf(t, err)
 	}
 	return m, nil
 }
@@ -160,7 +160,23 @@ func (p *Projector) replay(ctx context.Context, t *tracked, cut Cut) (*Model, er
 // ReplayInto folds the ledger's commits after m's head into m, up to and
 // including the last commit within cut (a zero cut: to the head).
 func ReplayInto(ctx context.Context, store eventstore.Store, m *Model, cut Cut) error {
-	err := store.Read(ctx, m.Ledger(), m.Seq()+1, func(r eventstore.Record) error {
+	return replayInto(ctx, store, m, cut, "")
+}
+
+// replayInto is ReplayInto; with tie, the name of the snapshot m was
+// loaded from, it first reads the commit at m's head and answers a
+// *DamagedError unless the log still holds it (see tie).
+func replayInto(ctx context.Context, store eventstore.Store, m *Model, cut Cut, tie string) error {
+	from, seq, hash := m.Seq()+1, m.Seq(), m.HeadHash()
+	if tie != "" {
+		from--
+	}
+	err := store.Read(ctx, m.Ledger(), from, func(r eventstore.Record) error {
+		if tie != "" {
+			err := tieRecord(m.Ledger(), r, seq, hash, tie)
+			tie = ""
+			return err
+		}
 		c, err := domain.UnmarshalCommit(r.Data)
 		if err != nil {
 			return err
@@ -171,7 +187,10 @@ func ReplayInto(ctx context.Context, store eventstore.Store, m *Model, cut Cut) 
 		return m.Apply(c)
 	})
 	if errors.Is(err, errStop) {
-		return nil
+		err = nil
+	}
+	if err == nil && tie != "" {
+		return tieMissing(ctx, store, m.Ledger(), seq, hash, tie)
 	}
 	return err
 }

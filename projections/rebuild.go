@@ -38,8 +38,12 @@ func (p *Projector) Rebuild(ctx context.Context, code string, progress func(c *d
 	if err := t.damagedErr(); err != nil {
 		return nil, err
 	}
-	if _, err := p.snapshotFor(ctx, t, Cut{}, 0); err != nil {
+	if sm, file, err := p.snapshotFor(ctx, t, Cut{}, 0); err != nil {
 		return nil, err
+	} else if sm != nil {
+		if err := tie(ctx, p.store, code, sm.Seq(), sm.HeadHash(), file); err != nil {
+			return nil, p.damageIf(t, err)
+		}
 	}
 	if err := p.snaps.drop(code); err != nil {
 		return nil, fmt.Errorf("projections: drop snapshots of %s: %w", code, err)
