@@ -348,7 +348,8 @@ func TestSnapshotFilesArePrivate(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	p := New(store, Options{Dir: dir, Logger: quiet()})
+	logs := &logBuffer{}
+	p := New(store, Options{Dir: dir, Logger: logs.logger()})
 	stop := runProjector(t, p)
 	if err := p.WaitFor(ctx, plan.Ledger, head); err != nil {
 		t.Fatal(err)
@@ -361,6 +362,9 @@ func TestSnapshotFilesArePrivate(t *testing.T) {
 		return nil
 	})
 	stop() // writes the checkpoint: a snapshot of the new format at the head
+	if logs.String() != "" {
+		t.Errorf("an upgrade warned, as if a snapshot had been tampered with:\n%s", logs)
+	}
 
 	var files int
 	err := filepath.Walk(dir, func(path string, fi os.FileInfo, err error) error {

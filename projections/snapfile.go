@@ -130,11 +130,15 @@ func verifySnapshot(r io.ReaderAt, size int64, key []byte, decode bool) (*Model,
 	if chk.digest != tr.SHA256 {
 		return nil, chk, badSnapshot("content does not match its digest (sha256 %s, recorded %s)", chk.digest, tr.SHA256)
 	}
+	// The signature covers the digest the trailer claims, which the check
+	// above compared with the content: each check alone lets through what
+	// the other catches.
+	recorded, _ := hex.DecodeString(tr.SHA256)
 	claimed, _ := hex.DecodeString(tr.HMAC)
 	if key == nil {
 		return nil, chk, badSnapshot("no key to check its signature (%s is missing)", snapKeyFile)
 	}
-	if !hmac.Equal(claimed, snapMAC(key, sum)) {
+	if !hmac.Equal(claimed, snapMAC(key, recorded)) {
 		return nil, chk, badSnapshot("signature does not match this directory's key: it was not written here, or was edited")
 	}
 	if !decode && chk.meta.Format != snapFormat {
