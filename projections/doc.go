@@ -9,7 +9,15 @@
 // keeps one live Model per ledger, fed by catching up from its checkpoint and
 // then following the store, writes periodic snapshots so that a restart does
 // not replay from zero, and answers reads "as of" a past sequence or time by
-// replaying from the nearest snapshot at or before the cut. Every answer
+// replaying from the nearest snapshot at or before the cut.
+//
+// Snapshots are derived data and never trusted over the log: each carries
+// the SHA-256 of its content, signed with a per-directory key, and the
+// (seq, hash) it was built at. One that does not match itself is discarded
+// with a warning and the model rebuilt from the log; one that the log no
+// longer backs (the store lost or changed that history) marks the ledger
+// damaged (DamagedError, Options.OnDamage). DeepCheck refolds the whole log
+// and compares it with every snapshot, for `fundledger verify --deep`. Every answer
 // carries the ledger sequence and head hash it reflects, so a reader can check
 // it against the hash chain later.
 //

@@ -24,6 +24,13 @@ type Options struct {
 	// small part of the fold's time writing snapshots.
 	SnapshotEvery uint64
 	Logger        *slog.Logger
+	// OnDamage, if not nil, hears once of each ledger whose log lost or
+	// changed history that one of its snapshots saw (see DamagedError):
+	// firstBadSeq is the first sequence known missing or bad. The projector
+	// already keeps that ledger out of reads; the hook lets the caller
+	// quarantine its writes too. It is called from the ledger's follower or
+	// a reader and must not block for long.
+	OnDamage func(ledger string, firstBadSeq uint64, reason string)
 
 	// eager drops the time rule of snapshots, so tests see many.
 	eager bool
@@ -65,6 +72,13 @@ type tracked struct {
 
 	started   bool // a follower goroutine runs (guarded by Projector.mu)
 	following atomic.Bool
+
+	damaged atomic.Pointer[DamagedError] // once set, never cleared
+
+	// tie names the snapshot the model was resumed from until the follower
+	// has checked that the log still holds the commit it was built at
+	// (only the follower uses it).
+	tie string
 }
 
 // New answers a projector over store. Nothing happens until Run.
@@ -75,7 +89,7 @@ func New(store eventstore.Store, opts Options) *Projector {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Projector{store: store, opts: opts, log: opts.Logger, snaps: newSnapStore(opts.Dir),
+	return &Projector{store: store, opts: opts, log: opts.Logger, snaps: newSnapStore(opts.Dir, opts.Logger),
 		notify: make(chan string, 256), ledgers: map[string]*tracked{}}
 }
 
@@ -173,17 +187,53 @@ func (p *Projector) Run(ctx context.Context) error {
 
 // follow feeds one ledger's live model until ctx is done: from its
 // checkpoint, or from zero, then live. A failure is logged and retried with
-// backoff; a commit that does not chain to the model (the store was
-// replaced) makes it start over from zero.
+// backoff. A damaged log (a snapshot saw history the store no longer
+// holds, or a commit that does not chain to the model) stops it: the
+// ledger is taken out of service, never re-based.
 func (p *Projector) follow(ctx context.Context, t *tracked) {
 	t.following.Store(true)
 	defer t.following.Store(false)
-	p.resume(t)
-	pol := p.newPolicy(t.model.Seq())
 	backoff := 100 * time.Millisecond
+	retry := func() bool {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 10*time.Second)
+		return true
+	}
+	for {
+		if t.damagedErr() != nil {
+			return
+		}
+		err := p.resume(ctx, t)
+		if err == nil {
+			break
+		}
+		if errors.Is(err, ErrDamaged) || ctx.Err() != nil {
+			return
+		}
+		p.log.Warn("projections: resuming ledger failed; retrying", "ledger", t.code, "err", err)
+		if !retry() {
+			return
+		}
+	}
+	pol := p.newPolicy(t.model.Seq())
+	backoff = 100 * time.Millisecond
 	for {
 		from := t.seq.Load() + 1
+		if t.tie != "" {
+			from-- // read the snapshot's own commit first
+		}
 		err := p.store.Follow(ctx, t.code, from, func(r eventstore.Record) error {
+			if t.tie != "" {
+				if err := tieRecord(t.code, r, t.model.Seq(), t.model.HeadHash(), t.tie); err != nil {
+					return err
+				}
+				t.tie = ""
+				return nil
+			}
 			c, err := domain.UnmarshalCommit(r.Data)
 			if err != nil {
 				return err
@@ -200,37 +250,70 @@ func (p *Projector) follow(ctx context.Context, t *tracked) {
 			return
 		}
 		var link *LinkError
-		if errors.As(err, &link) {
-			p.log.Error("projections: store history does not chain to the model; rebuilding from zero", "ledger", t.code, "err", err)
-			t.reset(NewModel(t.code))
-			pol = p.newPolicy(0)
-		} else {
-			p.log.Warn("projections: following ledger failed; retrying", "ledger", t.code, "seq", t.seq.Load(), "err", err)
-		}
-		select {
-		case <-ctx.Done():
+		var d *DamagedError
+		if errors.As(err, &d) {
+			p.damage(t, d)
 			return
-		case <-time.After(backoff):
 		}
-		backoff = min(2*backoff, 10*time.Second)
+		if errors.As(err, &link) {
+			p.damage(t, &DamagedError{t.code, link.Seq, "the log's commit does not chain to the history folded so far: " + link.Error()})
+			return
+		}
+		p.log.Warn("projections: following ledger failed; retrying", "ledger", t.code, "seq", t.seq.Load(), "err", err)
+		if !retry() {
+			return
+		}
 	}
 }
 
-// resume replaces the model by the ledger's checkpoint, if there is one and
-// the model is behind it.
-func (p *Projector) resume(t *tracked) {
-	meta, ok := p.snaps.checkpoint(t.code)
-	if !ok || meta.Seq <= t.seq.Load() {
-		return
-	}
+// resume replaces the model by the ledger's newest sound snapshot, if the
+// model is behind it; see snapshotFor.
+func (p *Projector) resume(ctx context.Context, t *tracked) error {
 	start := time.Now()
-	m, err := p.snaps.load(meta)
-	if err != nil {
-		p.log.Warn("projections: checkpoint unreadable; replaying from zero", "ledger", t.code, "seq", meta.Seq, "err", err)
-		return
+	m, file, err := p.snapshotFor(ctx, t, Cut{}, t.seq.Load())
+	if err != nil || m == nil {
+		return err
 	}
 	t.reset(m)
+	t.tie = file
 	p.log.Info("projections: resumed from checkpoint", "ledger", t.code, "seq", m.Seq(), "took", time.Since(start))
+	return nil
+}
+
+// snapshotFor answers the model of the ledger's newest snapshot within cut
+// and after seq after, nil if there is none. A snapshot whose bytes cannot
+// be trusted (it does not decode, match its digest or carry this
+// directory's signature) is discarded with a warning and the next older one
+// tried, so the model is rebuilt from the log. The one it answers must be
+// tied to the log: if the store no longer holds the commit it was built at,
+// the log is damaged, not the snapshot, and the ledger is taken out of
+// service (a *DamagedError). snapshotFor checks the head; the caller reads
+// the commit at the snapshot's seq first (tieRecord) and answers its
+// damage through p.damage.
+func (p *Projector) snapshotFor(ctx context.Context, t *tracked, cut Cut, after uint64) (*Model, string, error) {
+	metas := p.snaps.metas(t.code)
+	for i := len(metas) - 1; i >= 0 && metas[i].Seq > after; i-- {
+		meta := metas[i]
+		if !cut.includes(meta.Seq, meta.Time) {
+			continue
+		}
+		m, err := p.snaps.load(meta)
+		var bad *badSnapshotError
+		if errors.As(err, &bad) {
+			p.snaps.discard(meta, err)
+			continue
+		}
+		if err != nil {
+			p.log.Warn("projections: snapshot unreadable; trying an older one", "ledger", t.code, "file", p.snaps.file(meta), "err", err)
+			continue
+		}
+		file := p.snaps.file(meta)
+		if err := tieHead(ctx, p.store, t.code, m.Seq(), m.HeadHash(), file); err != nil {
+			return nil, "", p.damageIf(t, err)
+		}
+		return m, file, nil
+	}
+	return nil, "", nil
 }
 
 func (t *tracked) reset(m *Model) {

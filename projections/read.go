@@ -27,6 +27,9 @@ func (p *Projector) WaitFor(ctx context.Context, ledger string, seq uint64) erro
 		t.wake.Unlock()
 		// Check after registering: a follower that moved in between either
 		// saw watched or left a seq this load sees.
+		if err := t.damagedErr(); err != nil {
+			return err
+		}
 		if t.seq.Load() >= seq {
 			return nil
 		}
@@ -43,9 +46,15 @@ func (p *Projector) WaitFor(ctx context.Context, ledger string, seq uint64) erro
 // model replayed from the nearest snapshot at or before the cut, which is
 // what a replay of the store up to the cut gives; fn may keep that one. A cut
 // that the live model matches exactly uses the live model. Reads never wait
-// for a zero cut: the caller decides how long to wait (WaitFor).
+// for a zero cut: the caller decides how long to wait (WaitFor). A damaged
+// ledger answers a *DamagedError (errors.Is ErrDamaged) and nothing else.
 func (p *Projector) Read(ctx context.Context, ledger string, cut Cut, fn func(m *Model) error) error {
 	t := p.get(ledger, false)
+	if t != nil {
+		if err := t.damagedErr(); err != nil {
+			return err
+		}
+	}
 	if t == nil {
 		head, err := p.head(ctx, ledger)
 		if err != nil {
@@ -59,6 +68,9 @@ func (p *Projector) Read(ctx context.Context, ledger string, cut Cut, fn func(m 
 	if cut.IsZero() {
 		t.mu.RLock()
 		defer t.mu.RUnlock()
+		if err := t.damagedErr(); err != nil { // damage drops the model under this lock
+			return err
+		}
 		return fn(t.model)
 	}
 	if cut.Seq != 0 {
@@ -87,7 +99,7 @@ func (p *Projector) Read(ctx context.Context, ledger string, cut Cut, fn func(m 
 	if done, err := t.readLiveIfExact(cut, fn); done {
 		return err
 	}
-	m, err := p.replay(ctx, ledger, cut)
+	m, err := p.replay(ctx, t, cut)
 	if err != nil {
 		return err
 	}
@@ -101,6 +113,9 @@ func (p *Projector) Read(ctx context.Context, ledger string, cut Cut, fn func(m 
 func (t *tracked) readLiveIfExact(cut Cut, fn func(*Model) error) (bool, error) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
+	if err := t.damagedErr(); err != nil {
+		return true, err
+	}
 	m := t.model
 	exact := cut.Seq != 0 && m.Seq() == cut.Seq && cut.includes(m.Seq(), m.Time())
 	exact = exact || cut.Seq == 0 && m.Seq() > 0 && cut.includes(m.Seq(), m.Time())
@@ -126,19 +141,18 @@ func (p *Projector) head(ctx context.Context, ledger string) (uint64, error) {
 
 var errStop = errors.New("stop")
 
-// replay builds the model of a ledger as of cut, from the nearest snapshot
-// within the cut (or from zero).
-func (p *Projector) replay(ctx context.Context, ledger string, cut Cut) (*Model, error) {
-	m := NewModel(ledger)
-	if meta, ok := p.snaps.nearest(ledger, cut); ok {
-		if sm, err := p.snaps.load(meta); err == nil {
-			m = sm
-		} else {
-			p.log.Warn("projections: snapshot unreadable; replaying from zero", "ledger", ledger, "seq", meta.Seq, "err", err)
-		}
-	}
-	if err := ReplayInto(ctx, p.store, m, cut); err != nil {
+// replay builds the model of a ledger as of cut, from the nearest sound
+// snapshot within the cut (or from zero); see snapshotFor.
+func (p *Projector) replay(ctx context.Context, t *tracked, cut Cut) (*Model, error) {
+	m, file, err := p.snapshotFor(ctx, t, cut, 0)
+	if err != nil {
 		return nil, err
+	}
+	if m == nil {
+		m = NewModel(t.code)
+	}
+	if err := replayInto(ctx, p.store, m, cut, file); err != nil {
+		return nil, p.damageIf(t, err)
 	}
 	return m, nil
 }
@@ -146,7 +160,23 @@ func (p *Projector) replay(ctx context.Context, ledger string, cut Cut) (*Model,
 // ReplayInto folds the ledger's commits after m's head into m, up to and
 // including the last commit within cut (a zero cut: to the head).
 func ReplayInto(ctx context.Context, store eventstore.Store, m *Model, cut Cut) error {
-	err := store.Read(ctx, m.Ledger(), m.Seq()+1, func(r eventstore.Record) error {
+	return replayInto(ctx, store, m, cut, "")
+}
+
+// replayInto is ReplayInto; with tie, the name of the snapshot m was
+// loaded from, it first reads the commit at m's head and answers a
+// *DamagedError unless the log still holds it (see tie).
+func replayInto(ctx context.Context, store eventstore.Store, m *Model, cut Cut, tie string) error {
+	from, seq, hash := m.Seq()+1, m.Seq(), m.HeadHash()
+	if tie != "" {
+		from--
+	}
+	err := store.Read(ctx, m.Ledger(), from, func(r eventstore.Record) error {
+		if tie != "" {
+			err := tieRecord(m.Ledger(), r, seq, hash, tie)
+			tie = ""
+			return err
+		}
 		c, err := domain.UnmarshalCommit(r.Data)
 		if err != nil {
 			return err
@@ -157,7 +187,10 @@ func ReplayInto(ctx context.Context, store eventstore.Store, m *Model, cut Cut) 
 		return m.Apply(c)
 	})
 	if errors.Is(err, errStop) {
-		return nil
+		err = nil
+	}
+	if err == nil && tie != "" {
+		return tieMissing(ctx, store, m.Ledger(), seq, hash, tie)
 	}
 	return err
 }

@@ -24,10 +24,26 @@ import (
 // cuts after the head start from the live follower's periodic snapshots as
 // before. A rebuild whose final snapshot cannot be written fails: without
 // it a restart would replay from zero again.
+//
+// A rebuild refuses a damaged ledger (a *DamagedError): before it drops the
+// snapshots it checks that the log still holds the commit the newest sound
+// one was built at, as a restart does, because those snapshots may be the
+// only record that the store lost history. Whoever means to accept the
+// store as it now is removes the ledger's snapshot directory first.
 func (p *Projector) Rebuild(ctx context.Context, code string, progress func(c *domain.Commit)) (*Model, error) {
 	t := p.get(code, true)
 	if t.following.Load() {
 		return nil, fmt.Errorf("projections: ledger %s is being followed live; stop the server before a rebuild", code)
+	}
+	if err := t.damagedErr(); err != nil {
+		return nil, err
+	}
+	if sm, file, err := p.snapshotFor(ctx, t, Cut{}, 0); err != nil {
+		return nil, err
+	} else if sm != nil {
+		if err := tie(ctx, p.store, code, sm.Seq(), sm.HeadHash(), file); err != nil {
+			return nil, p.damageIf(t, err)
+		}
 	}
 	if err := p.snaps.drop(code); err != nil {
 		return nil, fmt.Errorf("projections: drop snapshots of %s: %w", code, err)

@@ -30,7 +30,9 @@ func TestRebuildSnapshotsOnlyAtTheHead(t *testing.T) {
 
 	restarted := New(store, Options{Dir: dir, Logger: quiet()})
 	resumed := restarted.get(want.Ledger(), true)
-	restarted.resume(resumed)
+	if err := restarted.resume(ctx, resumed); err != nil {
+		t.Fatal(err)
+	}
 	if resumed.model.Seq() != want.Seq() || resumed.model.Fingerprint() != want.Fingerprint() {
 		t.Fatalf("a restart resumed at %d, want the rebuild's head %d with the same model", resumed.model.Seq(), want.Seq())
 	}
