@@ -101,7 +101,8 @@ func startEnv(t testing.TB, dir string, opts ...envOptions) *env {
 	if err := mgr.OpenAll(ctx); err != nil { // as serve does: damage is found at start
 		t.Fatalf("open ledgers: %v", err)
 	}
-	proj := projections.New(store, projections.Options{Dir: dir + "/projections", Logger: log})
+	proj := projections.New(store, projections.Options{Dir: dir + "/projections", Logger: log,
+		OnDamage: func(code string, firstBad uint64, reason string) { mgr.Quarantine(code, firstBad, reason) }})
 	pctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	if o.noProjections {

@@ -11,6 +11,7 @@ import (
 	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/eventstore"
 	"github.com/fundledger/fundledger/ledger"
+	"github.com/fundledger/fundledger/projections"
 )
 
 // Error is the body of every failed request: {"error":{"code","message"}},
@@ -94,8 +95,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	// The store could not give back history a request needed: quarantine
 	// the ledger (writes stop, /readyz says so) and answer what is gone,
 	// never a bare 500.
-	if d := ledger.AsDamage(c.Param("ledger"), err); d != nil {
-		s.Manager.MarkDamaged(d)
+	if d := s.damageIn(c.Param("ledger"), err); d != nil {
 		err = d.Rejection()
 	}
 	ae := toError(err)
@@ -111,4 +111,18 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		return
 	}
 	_ = c.JSON(ae.Status, errorBody{ae})
+}
+
+// damageIn quarantines the ledger when err says its history is damaged
+// (the store could not give a record back, the chain broke, a snapshot saw
+// history the log no longer holds) and answers the damage; nil otherwise.
+func (s *Server) damageIn(code string, err error) *ledger.Damage {
+	var seen *projections.DamagedError
+	if errors.As(err, &seen) {
+		return s.Manager.Quarantine(seen.Ledger, seen.Seq, seen.Reason)
+	}
+	if d := ledger.AsDamage(code, err); d != nil {
+		return s.Manager.Quarantine(d.Ledger, d.FirstBadSeq, d.Reason)
+	}
+	return nil
 }

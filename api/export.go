@@ -14,7 +14,6 @@ import (
 
 	"github.com/fundledger/fundledger/eventstore"
 	"github.com/fundledger/fundledger/export"
-	"github.com/fundledger/fundledger/ledger"
 )
 
 // exportBuffer is how much of a streamed export is gathered before the
@@ -90,8 +89,7 @@ func (s *Server) export(c echo.Context) error {
 	if !c.Response().Committed {
 		return s.exportFailed(err)
 	}
-	if d := ledger.AsDamage(code, err); d != nil {
-		s.Manager.MarkDamaged(d)
+	if d := s.damageIn(code, err); d != nil {
 		s.log.Error("export aborted mid-stream: history damaged", "request_id", requestID(c), "ledger", code, "after_seq", res.Seq, "err", err)
 	} else {
 		s.log.Warn("export aborted mid-stream", "request_id", requestID(c), "ledger", code, "after_seq", res.Seq, "err", err)

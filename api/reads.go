@@ -157,18 +157,7 @@ func (s *Server) findings(c echo.Context) error {
 // witness; a damaged ledger answers 200 valid:false naming the first bad
 // sequence (the answer is the finding, not a failure of the request).
 func (s *Server) verify(c echo.Context) error {
-	code := c.Param("ledger")
-	ctx := c.Request().Context()
-	if d, ok := s.Manager.Damaged(code); ok {
-		return c.JSON(http.StatusOK, d.Verification())
-	}
-	if _, _, err := s.durableHead(ctx, code); err != nil {
-		if d, ok := s.Manager.Damaged(code); ok { // found while loading
-			return c.JSON(http.StatusOK, d.Verification())
-		}
-		return err
-	}
-	v, err := s.Manager.Verify(ctx, code)
+	v, err := s.Manager.Verify(c.Request().Context(), c.Param("ledger"))
 	if err != nil {
 		return err
 	}

@@ -299,10 +299,22 @@ func (m *Manager) DamagedLedgers() []Damage {
 }
 
 // Verify walks a ledger's chain and checks the store against the head
-// witness; a quarantined ledger answers its damage. Damage found here is
-// recorded, so writes stop at once.
+// witness; a quarantined ledger answers its damage (valid:false, the first
+// bad sequence, the last good one and its hash). Damage found here is
+// recorded, so writes stop at once. A ledger never opened is ErrUnknownLedger.
 func (m *Manager) Verify(ctx context.Context, ledger string) (Verification, error) {
+	if _, err := m.writer(ctx, ledger, false); err != nil && !errors.Is(err, ErrDamaged) {
+		return Verification{}, err
+	}
 	if d, ok := m.Damaged(ledger); ok {
+		if d.HeadHash == "" && d.Seq > 0 { // found by a reader that knew only the bad sequence
+			if c, err := readCommit(ctx, m.store, ledger, d.Seq); err == nil {
+				d.HeadHash = c.Hash
+			}
+		}
+		if d.Seq == 0 {
+			d.HeadHash = domain.GenesisHash
+		}
 		return d.Verification(), nil
 	}
 	var vouchers []Voucher
@@ -320,6 +332,19 @@ func (m *Manager) Verify(ctx context.Context, ledger string) (Verification, erro
 		m.MarkDamaged(d)
 	}
 	return v, err
+}
+
+// Quarantine marks a ledger damaged from firstBad on, for a finder that
+// knows only the sequence and why (the projections, a reader), and answers
+// the ledger's damage (the earliest known).
+func (m *Manager) Quarantine(ledger string, firstBad uint64, reason string) *Damage {
+	d := &Damage{Ledger: ledger, FirstBadSeq: max(firstBad, 1), Reason: reason}
+	d.Seq = d.FirstBadSeq - 1
+	m.MarkDamaged(d)
+	if cur, ok := m.Damaged(ledger); ok {
+		return &cur
+	}
+	return d
 }
 
 func unknownLedger(code string) error {

@@ -102,7 +102,9 @@ func runServe(args []string) error {
 		log.Warn("FUNDLEDGER_ADMIN_TOKEN is not set: no admin token, so no new tokens can be issued over HTTP")
 	}
 
-	proj := projections.New(store, projections.Options{Dir: filepath.Join(*dataDir, "projections"), Logger: log})
+	proj := projections.New(store, projections.Options{Dir: filepath.Join(*dataDir, "projections"), Logger: log,
+		// A snapshot that saw history the store no longer holds: quarantine.
+		OnDamage: func(code string, firstBad uint64, reason string) { mgr.Quarantine(code, firstBad, reason) }})
 	projCtx, stopProj := context.WithCancel(context.Background())
 	projDone := make(chan struct{})
 	go func() {
