@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,13 +13,21 @@ import (
 // name the field when it is wrong ("1.001", "1e3", "-5" are rejected there).
 type AmountText string
 
-// UnmarshalJSON keeps the literal text of a string or number.
+// UnmarshalJSON keeps the literal text of a number, or a string's text
+// (escapes resolved). Any other JSON value is refused here so that the
+// decoder names the field.
 func (a *AmountText) UnmarshalJSON(b []byte) error {
 	s := string(b)
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		s = s[1 : len(s)-1]
-	} else if s == "null" {
+	switch {
+	case s == "null":
 		s = ""
+	case len(s) > 0 && s[0] == '"':
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+	case len(s) > 0 && (s[0] == '-' || s[0] >= '0' && s[0] <= '9'):
+	default:
+		return fmt.Errorf("an amount must be a string like \"1000.00\" or an exact number")
 	}
 	*a = AmountText(s)
 	return nil
