@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -65,4 +67,67 @@ func TestStrictJSONBodies(t *testing.T) {
 	})
 	// utf-8 in any case is JSON's own charset and is accepted.
 	e.must(e.call("POST", L+"/payouts", fin, pay+`"amount":1.5}`, "Content-Type", "application/json; charset=UTF-8"), 201)
+}
+
+// TestFreeTextRefusedOnEveryWayIn: a control, invisible or bidi character
+// in a JSON field, a nested batch line, a bank result, a CSV row or a
+// query-string batch field answers 400 naming the field.
+func TestFreeTextRefusedOnEveryWayIn(t *testing.T) {
+	e := startEnv(t, "", envOptions{noProjections: true})
+	fin := e.seedCounty("1000.00")
+	L := "/v1/ledgers/" + county
+	e.must(e.call("POST", L+"/payout-batches", fin, `{"id":"B1","fund":"A1","item":"x","period":"2019","control":{"count":1,"amount":"1.00"},"lines":[{"household":"H0001","amount":"1.00"}]}`), 201)
+	csv := []string{"Content-Type", "text/csv"}
+	upload := L + "/payout-batches?id=B2&fund=A1&item=x&control_count=1&control_amount=1.00"
+	e.refuses(fin, []strictCase{
+		{name: "RLO in a village name", path: L + "/villages", body: `{"id":"V2","name":"罗田\u202e村","township":"城关镇"}`, status: 400, code: "invalid_request", field: "name"},
+		{name: "line separator in a reason", path: L + "/households/H0001/removal", body: `{"reason":"清退\u2028"}`, status: 400, code: "invalid_request", field: "reason"},
+		{name: "BOM in a payout period", path: L + "/payouts", body: `{"id":"P1","household":"H0001","item":"x","standard":"1.00","period":"\ufeff2019","fund":"A1","amount":"1.00"}`, status: 400, code: "invalid_request", field: "period"},
+		{name: "NUL in a batch line", path: L + "/payout-batches", body: `{"id":"B3","fund":"A1","item":"x","period":"2019","control":{"count":1,"amount":"1.00"},"lines":[{"household":"H0001\u0000","amount":"1.00"}]}`, status: 400, code: "invalid_request", field: "lines[0].household"},
+		{name: "C1 in a bank result", path: L + "/payout-batches/B1/bank-results", body: `{"lines":[{"household":"H0001","status":"failed","reason":"卡\u0085号错"}]}`, status: 400, code: "invalid_request", field: "lines[0].reason"},
+		{name: "LRI in a CSV row", path: upload + "&period=2019", body: "household,amount\r\nH0001\u2066,1.00\r\n", headers: csv, status: 400, code: "invalid_request", field: "lines[0].household"},
+		{name: "DEL in a query batch field", path: upload + "&period=2019%7F", body: "household,amount\r\nH0001,1.00\r\n", headers: csv, status: 400, code: "invalid_request", field: "period"},
+	})
+}
+
+// TestLedgerCodeMustBeACountyCode: a code that is not 6 digits with a real
+// province prefix answers 400 naming code, and no ledger is opened.
+func TestLedgerCodeMustBeACountyCode(t *testing.T) {
+	e := startEnv(t, "", envOptions{noProjections: true})
+	_, fin := e.token("finance", "")
+	for _, code := range []string{"34150", "3415041", "000000", "FUNDLEDGER", "991504"} {
+		r := e.call("POST", "/v1/ledgers", fin, map[string]any{"code": code, "name": "某县"})
+		if f, _ := r.body["error"].(map[string]any)["field"].(string); r.status != 400 || r.errCode() != "invalid_request" || f != "code" {
+			t.Errorf("code %q: %d %s", code, r.status, r.raw)
+		}
+		if head, _, err := e.mgr.Head(t.Context(), code); err == nil && head != 0 {
+			t.Errorf("code %q: ledger opened at seq %d", code, head)
+		}
+	}
+	e.must(e.call("POST", "/v1/ledgers", fin, map[string]any{"code": "110101", "name": "东城区"}), 201)
+}
+
+// TestOneIDNumberOneHousehold: a second household with the same ID number,
+// even written with a lower-case x, answers 422 duplicate_id_number.
+func TestOneIDNumberOneHouseholdOverHTTP(t *testing.T) {
+	e := startEnv(t, "", envOptions{noProjections: true})
+	fin := e.seedCounty("1000.00")
+	L := "/v1/ledgers/" + county
+	first17 := "34150419700101007" // its check character is X
+	h := household("H0005")
+	h["id_number"] = first17 + "x"
+	r := e.must(e.call("POST", L+"/households", fin, h), 201)
+	if !strings.Contains(string(r.raw), first17+"X") {
+		t.Errorf("the event does not carry the upper-case ID number: %s", r.raw)
+	}
+	dup := household("H0006")
+	dup["id_number"] = first17 + "X"
+	again := household("H0007")
+	again["id_number"] = idNumber("34150419800101001") // H0001's
+	b1, _ := json.Marshal(dup)
+	b2, _ := json.Marshal(again)
+	e.refuses(fin, []strictCase{
+		{name: "same number, other case", path: L + "/households", body: string(b1), status: 422, code: "duplicate_id_number", field: "id_number"},
+		{name: "H0001's number", path: L + "/households", body: string(b2), status: 422, code: "duplicate_id_number", field: "id_number"},
+	})
 }
