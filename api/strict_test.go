@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -130,4 +132,50 @@ func TestOneIDNumberOneHouseholdOverHTTP(t *testing.T) {
 		{name: "same number, other case", path: L + "/households", body: string(b1), status: 422, code: "duplicate_id_number", field: "id_number"},
 		{name: "H0001's number", path: L + "/households", body: string(b2), status: 422, code: "duplicate_id_number", field: "id_number"},
 	})
+}
+
+// TestDisclosureCSVNeutralisesFormulas: names a spreadsheet would run as
+// formulas come out of disclosure.csv prefixed with ', while amounts stay
+// plain numbers a clerk can sum.
+func TestDisclosureCSVNeutralisesFormulas(t *testing.T) {
+	e := startEnv(t, "")
+	_, fin := e.token("finance", "")
+	L := "/v1/ledgers/" + county
+	link, calc := `=HYPERLINK("http://x","y")`, `=cmd|' /C calc'!A0`
+	e.must(e.call("POST", "/v1/ledgers", fin, map[string]any{"code": county, "name": "光州区"}), 201)
+	e.must(e.call("POST", L+"/villages", fin, map[string]any{"id": "V001", "name": link, "township": calc, "poor_village": true}), 201)
+	h := household("H0001")
+	h["head_name"] = "@SUM(1+1)"
+	e.must(e.call("POST", L+"/households", fin, h), 201)
+	e.must(e.call("POST", L+"/allocations", fin, allocation("A1", "1000.00")), 201)
+	e.must(e.call("POST", L+"/projects", fin, map[string]any{"id": "P1", "name": calc, "village": "V001", "category": "infrastructure",
+		"batch": "+1", "budget": "500.00", "approval_doc": link}), 201)
+	e.must(e.call("POST", L+"/projects/P1/appropriations", fin, map[string]any{"id": "AP1", "fund": "A1", "amount": "500.00"}), 201)
+	e.must(e.call("POST", L+"/projects/P1/payments", fin, map[string]any{"id": "PY1", "fund": "A1", "payee": link, "amount": "100.00",
+		"voucher_no": "v1", "method": "treasury"}), 201)
+	e.must(e.call("POST", L+"/payouts", fin, payout("PO1", "A1", "10.00")), 201)
+	r := e.must(e.call("GET", "/v1/public/ledgers/"+county+"/villages/V001/disclosure.csv", "", nil), 200)
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.raw, []byte("\xEF\xBB\xBF"))))
+	cr.FieldsPerRecord = -1 // sections differ in width
+	rows, err := cr.ReadAll()
+	if err != nil {
+		t.Fatalf("disclosure.csv does not parse: %v", err)
+	}
+	cells := map[string]bool{}
+	for _, row := range rows {
+		for _, c := range row {
+			cells[c] = true
+			if c != "" && strings.ContainsRune("=+@\t\r", rune(c[0])) {
+				t.Errorf("cell %q would run as a formula", c)
+			}
+			if c != "" && c[0] == '-' && strings.Trim(c, "-0123456789.") != "" {
+				t.Errorf("cell %q would run as a formula", c)
+			}
+		}
+	}
+	for _, want := range []string{"'" + calc, "'" + link + "（V001）", "'@SUM(1+1)", "'+1", "500.00", "100.00", "10.00", "510.00"} {
+		if !cells[want] {
+			t.Errorf("disclosure.csv has no cell %q:\n%s", want, r.raw)
+		}
+	}
 }
