@@ -24,6 +24,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -99,7 +101,7 @@ func checkNames(body []byte) error {
 		switch {
 		case kind == '{' && length%2 == 0 && k != '}':
 			name := tok.String()
-			folded := strings.ToLower(name)
+			folded := fold(name)
 			seen := names[depth-1]
 			if prev, dup := seen[folded]; dup {
 				field := pointerField(dec.StackPointer().Parent().AppendToken(name))
@@ -119,6 +121,32 @@ func checkNames(body []byte) error {
 			}
 		}
 	}
+}
+
+// fold maps a name to one representative of its case-folding class (each
+// rune's least fold, which for ASCII letters is the upper case), so that
+// two names are equal after fold exactly when strings.EqualFold says they
+// are ("amount", "AMOUNT", and with the Kelvin sign or long s too).
+func fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToUpper(s)
+	}
+	var b strings.Builder
+	for _, r := range s {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
 }
 
 func syntaxError(err error) *Error {

@@ -14,6 +14,7 @@ func TestDecodeRefusesAmbiguousAndUnknown(t *testing.T) {
 	}{
 		{"duplicate name", `{"id":"A1","amount":"1.00","amount":"700.00"}`, "invalid_json", "amount"},
 		{"name differing in case", `{"id":"A1","amount":"1.00","AMOUNT":"700.00"}`, "invalid_json", "AMOUNT"},
+		{"Kelvin sign variant", "{\"id\":\"A1\",\"\u212aey\":\"1\",\"key\":\"2\"}", "invalid_json", "key"},
 		{"nested case variant", `{"id":"B1","lines":[{"household":"H1","Household":"H2","amount":"1"}]}`, "invalid_json", "lines[0].Household"},
 		{"unknown field", `{"id":"A1","amont":"1.00"}`, "unknown_field", "amont"},
 		{"lone case variant is unknown", `{"ID":"A1"}`, "unknown_field", "ID"},
