@@ -58,7 +58,7 @@ func TestStrictJSONBodies(t *testing.T) {
 		{name: "case variant", path: L + "/payouts", body: pay + `"amount":"1.00","AMOUNT":"700.00"}`, status: 400, code: "invalid_json", field: "AMOUNT"},
 		{name: "case variant in a batch line", path: L + "/payout-batches", body: `{"id":"B1","fund":"A1","item":"x","period":"2019","control":{"count":1,"amount":"1.00"},"lines":[{"household":"H0001","amount":"1.00","Amount":"9.00"}]}`, status: 400, code: "invalid_json", field: "lines[0].Amount"},
 		{name: "unknown field", path: L + "/payouts", body: pay + `"amount":"1.00","note":"x"}`, status: 400, code: "unknown_field", field: "note"},
-		{name: "invalid UTF-8", path: L + "/payouts", body: pay + "\"amount\":\"1.00\",\"item\":\"\xc3\x28\"}", status: 400, code: "invalid_json"},
+		{name: "invalid UTF-8", path: L + "/payouts", body: "{\"id\":\"P1\",\"household\":\"H0001\",\"item\":\"\xc3\x28\",\"standard\":\"1.00\",\"period\":\"2019\",\"fund\":\"A1\",\"amount\":\"1.00\"}", status: 400, code: "invalid_json", field: "item"},
 		{name: "charset gbk", path: L + "/payouts", body: pay + `"amount":"1.00"}`, headers: []string{"Content-Type", "application/json; charset=gbk"}, status: 415, code: "unsupported_charset"},
 		{name: "charset GB2312 upper", path: L + "/payouts", body: pay + `"amount":"1.00"}`, headers: []string{"Content-Type", "application/json; Charset=\"GB2312\""}, status: 415, code: "unsupported_charset"},
 		{name: "three decimals", path: L + "/payouts", body: pay + `"amount":"1.001"}`, status: 400, code: "invalid_request", field: "amount"},
