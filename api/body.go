@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/fundledger/fundledger/internal/strictjson"
 )
 
 // mediaType answers the request's media type without parameters, lowercased.
@@ -53,7 +53,9 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// readJSON checks the content type and size and reads a JSON body.
+// readJSON checks the content type and size and reads a JSON body. JSON is
+// UTF-8 (RFC 8259): a charset parameter naming anything else is refused
+// with 415 rather than read as UTF-8 and misunderstood.
 func readJSON(c echo.Context) ([]byte, error) {
 	if r := c.Request(); r.ContentLength > MaxBody {
 		return nil, tooLarge(MaxBody)
@@ -61,7 +63,21 @@ func readJSON(c echo.Context) ([]byte, error) {
 	if mt := mediaType(c.Request()); mt != echo.MIMEApplicationJSON {
 		return nil, unsupported(c, echo.MIMEApplicationJSON)
 	}
+	if cs, ok := charset(c.Request()); ok && !strings.EqualFold(cs, "utf-8") {
+		return nil, newError(http.StatusUnsupportedMediaType, "unsupported_charset",
+			"JSON bodies are UTF-8; the request says charset=%s", cs)
+	}
 	return readBody(c, MaxBody)
+}
+
+// charset answers the request's charset parameter, if it has one.
+func charset(r *http.Request) (string, bool) {
+	_, params, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+	if err != nil {
+		return "", false
+	}
+	cs, ok := params["charset"]
+	return cs, ok
 }
 
 func unsupported(c echo.Context, want ...string) *Error {
@@ -73,58 +89,16 @@ func unsupported(c echo.Context, want ...string) *Error {
 		"this route takes Content-Type %s; the request has %s", strings.Join(want, " or "), got)
 }
 
-// decodeStrict reads one JSON value into v, refusing unknown fields and
-// anything after the value, and names the field at fault.
+// decodeStrict reads the body, exactly one JSON object, into v through the
+// one strict decoder that `fundledger import` also uses (duplicate or
+// case-variant names, unknown fields, invalid UTF-8 → 400).
 func decodeStrict(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return newError(http.StatusBadRequest, "empty_body", "the request body is empty; send a JSON object")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return newError(http.StatusBadRequest, "invalid_json", "the body holds more than one JSON value; send exactly one object")
+	if err := strictjson.Decode(body, v); err != nil {
+		var se *strictjson.Error
+		if errors.As(err, &se) {
+			return &Error{Status: http.StatusBadRequest, Code: se.Code, Field: se.Field, Message: se.Message}
+		}
+		return newError(http.StatusBadRequest, "invalid_json", "the body is not valid JSON: %v", err)
 	}
 	return nil
-}
-
-func jsonError(err error) *Error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	msg := err.Error()
-	switch {
-	case strings.HasPrefix(msg, "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(msg, "json: unknown field "), `"`)
-		e := newError(http.StatusBadRequest, "unknown_field", "field %q is not part of this request; see /v1/openapi.json for the fields", field)
-		e.Field = field
-		return e
-	case errors.As(err, &syn):
-		return newError(http.StatusBadRequest, "invalid_json", "the body is not valid JSON (at byte %d): %v", syn.Offset, syn)
-	case errors.As(err, &typ):
-		if typ.Field == "" {
-			return newError(http.StatusBadRequest, "invalid_json", "the body must be a JSON object, not a %s", typ.Value)
-		}
-		e := newError(http.StatusBadRequest, "invalid_request", "%s must be a %s, not a %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
-		e.Field = typ.Field
-		return e
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return newError(http.StatusBadRequest, "invalid_json", "the body is not valid JSON: it ends too early")
-	}
-	return newError(http.StatusBadRequest, "invalid_json", "the body is not valid JSON: %v", err)
-}
-
-func jsonKind(k string) string {
-	switch k {
-	case "int", "int64", "uint64", "float64":
-		return "number"
-	case "slice":
-		return "list"
-	case "struct", "map":
-		return "object"
-	case "bool":
-		return "true or false"
-	}
-	return k
 }

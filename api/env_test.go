@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"github.com/fundledger/fundledger/domain"
 	"io"
 	"log/slog"
@@ -269,8 +270,18 @@ const (
 
 func idNumber(first17 string) string { return first17 + string(domain.IDNumberCheck(first17)) }
 
+// household answers a household whose ID number is its own: H0001 has
+// idNumber("34150419800101001"), every other id another one.
 func household(id string) map[string]any {
-	return map[string]any{"id": id, "village": "V001", "head_name": "张三", "id_number": idNumber("34150419800101001"),
+	n := 1
+	for _, c := range id {
+		n = n*31 + int(c)
+	}
+	first17 := "34150419800101001"
+	if id != "H0001" {
+		first17 = fmt.Sprintf("3415041980%07d", 1000000+n%9000000)
+	}
+	return map[string]any{"id": id, "village": "V001", "head_name": "张三", "id_number": idNumber(first17),
 		"members": 4, "category": "ordinary", "status": "poor", "bank_name": "农商银行", "bank_account": testBankAcct}
 }
 

@@ -2,8 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"fmt"
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 )
@@ -21,10 +19,12 @@ func (plainJSON) Serialize(c echo.Context, i any, indent string) error {
 	return enc.Encode(i)
 }
 
+// Deserialize is Echo's Bind: it reads through readJSON and decodeStrict,
+// so a handler that binds gets the same strict rules as every write.
 func (plainJSON) Deserialize(c echo.Context, i any) error {
-	err := json.NewDecoder(c.Request().Body).Decode(i)
+	body, err := readJSON(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("invalid JSON: %v", err)).SetInternal(err)
+		return err
 	}
-	return nil
+	return decodeStrict(body, i)
 }

@@ -77,6 +77,7 @@ func (s *Server) table() []Route {
 		func() Route {
 			rt := w(L+"/payout-batches", "payoutBatch", "Pay many households from one fund, checked against control totals. "+
 				"JSON (1 MiB), or a file of up to 16 MiB: text/csv or XLSX as the body, or multipart/form-data with the file in part \"file\"; "+
+				"an XLSX that expands past 64 MiB, or a file of more than 20,001 rows, answers 413; "+
 				"a file has a header row with columns household,amount and the batch fields come from query parameters "+
 				"(id, fund, item, standard, period, control_count, control_amount).", domain.PayoutBatch{}, s.payoutBatch)
 			rt.Uploads = true

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/eventstore"
 	"github.com/fundledger/fundledger/ledger"
 	"github.com/fundledger/fundledger/projections"
@@ -24,6 +25,18 @@ const (
 	// 16 MiB holds the largest batch the ledger accepts (20,000 lines) with
 	// room for spreadsheet overhead.
 	MaxUpload = 16 << 20
+	// MaxXLSXExpanded bounds what an uploaded XLSX may expand to: the sum
+	// of its parts' uncompressed sizes, read from the zip's central
+	// directory before anything is unzipped. 64 MiB holds a 20,000-line
+	// batch many times over (such a sheet is a few MiB of XML); a zip bomb
+	// of a few KiB that claims gigabytes is refused with 413 at once. A
+	// directory that understates its sizes is caught while reading: every
+	// part is read through a limit, and archive/zip refuses a part longer
+	// than it declared.
+	MaxXLSXExpanded = 64 << 20
+	// MaxUploadRows bounds the rows of an uploaded batch file, header
+	// included, read one at a time: past it, 413 without reading further.
+	MaxUploadRows = domain.MaxBatchLines + 1
 	// DefaultReadWait bounds how long a read waits for the projections to
 	// reach the writes acknowledged before it; past it, 503 with Retry-After.
 	DefaultReadWait = 5 * time.Second

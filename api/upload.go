@@ -1,6 +1,7 @@
 package api
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -123,20 +124,43 @@ func multipartFile(r *http.Request, body []byte) ([]byte, string, error) {
 	}
 }
 
+// csvRows reads a CSV file a row at a time, refusing more than
+// MaxUploadRows rows without reading further.
 func csvRows(b []byte) ([][]string, error) {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // Excel writes a BOM
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
-	rows, err := cr.ReadAll()
-	if err != nil {
-		return nil, newError(http.StatusBadRequest, "invalid_file", "the CSV file cannot be read: %v", err)
+	var rows [][]string
+	for {
+		row, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, newError(http.StatusBadRequest, "invalid_file", "the CSV file cannot be read: %v", err)
+		}
+		if len(rows) == MaxUploadRows {
+			return nil, tooManyRows()
+		}
+		rows = append(rows, row)
 	}
-	return rows, nil
 }
 
+func tooManyRows() *Error {
+	return newError(http.StatusRequestEntityTooLarge, "too_large",
+		"the file has more than %d rows (a header and %d lines, the most one batch may hold); split it", MaxUploadRows, MaxUploadRows-1)
+}
+
+// xlsxRows reads the first sheet of an XLSX file, once checkXLSXSize has
+// bounded what it expands to, a row at a time up to MaxUploadRows.
 func xlsxRows(b []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err := checkXLSXSize(b); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{
+		UnzipSizeLimit: MaxXLSXExpanded, UnzipXMLSizeLimit: MaxXLSXExpanded, // in memory, no temporary files
+	})
 	if err != nil {
 		return nil, newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
 	}
@@ -145,11 +169,66 @@ func xlsxRows(b []byte) ([][]string, error) {
 	if len(sheets) == 0 {
 		return nil, newError(http.StatusBadRequest, "invalid_file", "the XLSX file has no sheet")
 	}
-	rows, err := f.GetRows(sheets[0])
+	it, err := f.Rows(sheets[0])
 	if err != nil {
 		return nil, newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
 	}
+	defer it.Close()
+	var rows [][]string
+	for it.Next() {
+		if len(rows) == MaxUploadRows {
+			return nil, tooManyRows()
+		}
+		row, err := it.Columns()
+		if err != nil {
+			return nil, newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
+		}
+		rows = append(rows, row)
+	}
+	if err := it.Error(); err != nil {
+		return nil, newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
+	}
 	return rows, nil
+}
+
+// checkXLSXSize refuses, with 413, an XLSX (a zip) whose parts would expand
+// past MaxXLSXExpanded: first by the sizes its central directory declares,
+// before anything is unzipped; then, in case the directory understates
+// them, by reading every part through what is left of the bound.
+func checkXLSXSize(b []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
+	}
+	var declared uint64
+	for _, f := range zr.File {
+		if f.UncompressedSize64 > MaxXLSXExpanded-declared {
+			return expandsTooFar()
+		}
+		declared += f.UncompressedSize64
+	}
+	left := int64(MaxXLSXExpanded)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
+		}
+		n, err := io.Copy(io.Discard, io.LimitReader(rc, left+1))
+		rc.Close()
+		if n > left {
+			return expandsTooFar()
+		}
+		if err != nil { // archive/zip: a part longer than declared, or a bad checksum
+			return newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
+		}
+		left -= n
+	}
+	return nil
+}
+
+func expandsTooFar() *Error {
+	return newError(http.StatusRequestEntityTooLarge, "too_large",
+		"the XLSX file expands to more than %s; a batch file is far smaller, so it was not opened", humanBytes(MaxXLSXExpanded))
 }
 
 // batchLines reads rows whose first row names the columns household and

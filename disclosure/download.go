@@ -1,23 +1,25 @@
 package disclosure
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/fundledger/fundledger/internal/csvsafe"
 )
 
 // WriteCSV writes the disclosure as CSV in UTF-8 with a byte-order mark, so
 // that Excel on a county office PC shows the Chinese text; sections follow
 // one another, each with its name and header, separated by a blank line.
+// Cells go through csvsafe: a village or payee named "=HYPERLINK(…)" is
+// shown as text, never run as a formula; amounts stay plain numbers.
 func WriteCSV(w io.Writer, d *Disclosure) error {
-	if _, err := w.Write([]byte("\xEF\xBB\xBF")); err != nil {
+	cw, err := csvsafe.NewWriter(w, true)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true // what Excel writes and expects
 	for i, t := range Tables(d) {
 		if i > 0 {
 			_ = cw.Write([]string{})
@@ -32,8 +34,7 @@ func WriteCSV(w io.Writer, d *Disclosure) error {
 			_ = cw.Write(rec)
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // WriteXLSX writes the disclosure as an Excel workbook, a sheet per section.

@@ -9,6 +9,9 @@ import (
 // answers a typed *Error and no events. It does not change s: the caller
 // applies the events once it chooses to keep them.
 func Decide(s *State, c Command) ([]Event, error) {
+	if err := Check(c); err != nil {
+		return nil, err
+	}
 	if _, opening := c.(OpenLedger); !opening && !s.Opened {
 		return nil, reject(ErrLedgerNotOpen, "", "the ledger is not open; open it with POST /v1/ledgers first")
 	}
@@ -26,9 +29,6 @@ var (
 func (c OpenLedger) decide(s *State) ([]Event, error) {
 	if s.Opened {
 		return nil, duplicate("code", "ledger", c.Code)
-	}
-	if c.Code == "" || !ValidID(c.Code) || len(c.Code) > 32 {
-		return nil, invalid("code", "code %q must be the county's division code, e.g. 341504", c.Code)
 	}
 	if err := text("name", c.Name, maxName); err != nil {
 		return nil, err
@@ -78,6 +78,10 @@ func (c RegisterHousehold) decide(s *State) ([]Event, error) {
 	}
 	if !ValidIDNumber(c.IDNumber) {
 		return nil, invalid("id_number", "id_number must be an 18-character resident ID number with a valid check digit")
+	}
+	c.IDNumber = CanonicalIDNumber(c.IDNumber)
+	if other, taken := s.IDNumbers[c.IDNumber]; taken {
+		return nil, reject(ErrDuplicateIDNumber, "id_number", "this id_number is already registered for household %q; one person heads one household of a ledger", other)
 	}
 	if c.Members < 1 || c.Members > 50 {
 		return nil, invalid("members", "members must be between 1 and 50, got %d", c.Members)

@@ -52,6 +52,7 @@ var (
 	ErrDuplicateLine     = &Error{Kind: KindRule, Code: "duplicate_line", Message: "household appears twice"}
 	ErrBankResult        = &Error{Kind: KindRule, Code: "invalid_bank_result", Message: "bank result not allowed"}
 	ErrHouseholdState    = &Error{Kind: KindRule, Code: "invalid_household_change", Message: "household change not allowed"}
+	ErrDuplicateIDNumber = &Error{Kind: KindRule, Code: "duplicate_id_number", Message: "ID number already registered"}
 )
 
 func reject(base *Error, field, format string, args ...any) *Error {

@@ -17,7 +17,7 @@ func newBook(t *testing.T) *book {
 	b.must(RegisterVillage{ID: "V001", Name: "罗田村", Township: "某镇", PoorVillage: true})
 	b.must(RegisterHousehold{ID: "H0001", Village: "V001", HeadName: "张三", IDNumber: "11010519491231002X",
 		Members: 4, Category: "ordinary", Status: "poor", BankName: "农商银行", BankAccount: "6217000011112222"})
-	b.must(RegisterHousehold{ID: "H0002", Village: "V001", HeadName: "李四", IDNumber: "11010519491231002X",
+	b.must(RegisterHousehold{ID: "H0002", Village: "V001", HeadName: "李四", IDNumber: "110105194912310038",
 		Members: 2, Category: "dibao", Status: "poor", BankName: "农商银行", BankAccount: "6217000011113333"})
 	return b
 }

@@ -55,7 +55,7 @@ func parseMoney(s string) (Money, error) {
 	if len(frac) > 2 {
 		return Money{}, fmt.Errorf("%q has more than two decimals; the smallest unit is the fen (0.01)", s)
 	}
-	if len(intPart) > 15 {
+	if len(strings.TrimLeft(intPart, "0")) > 15 { // leading zeros add no value (found by FuzzParseAmount)
 		return Money{}, fmt.Errorf("%q is above the ceiling of 1000000000000.00 yuan", s)
 	}
 	d, err := decimal.NewFromString(s)

@@ -14,6 +14,9 @@ type State struct {
 	Batches    map[string]*Batch
 	Writes     map[string]*Write // money writes by id, the namespace reversals name
 	Balances   map[Account]Money
+	// IDNumbers maps a canonical (upper-case) ID number to the household
+	// registered under it: one person heads one household of a ledger.
+	IDNumbers map[string]string
 }
 
 // Household is a registered household and what has happened to it since.
@@ -80,6 +83,7 @@ func NewState() *State {
 		Batches:    map[string]*Batch{},
 		Writes:     map[string]*Write{},
 		Balances:   map[Account]Money{},
+		IDNumbers:  map[string]string{},
 	}
 }
 
@@ -112,6 +116,9 @@ func (s *State) Apply(e Event) {
 		s.Villages[e.ID] = &v
 	case HouseholdRegistered:
 		s.Households[e.ID] = &Household{HouseholdRegistered: e}
+		if _, taken := s.IDNumbers[CanonicalIDNumber(e.IDNumber)]; !taken {
+			s.IDNumbers[CanonicalIDNumber(e.IDNumber)] = e.ID
+		}
 	case HouseholdExited:
 		if h := s.Households[e.Household]; h != nil {
 			h.Status = "exited"

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,13 +13,21 @@ import (
 // name the field when it is wrong ("1.001", "1e3", "-5" are rejected there).
 type AmountText string
 
-// UnmarshalJSON keeps the literal text of a string or number.
+// UnmarshalJSON keeps the literal text of a number, or a string's text
+// (escapes resolved). Any other JSON value is refused here so that the
+// decoder names the field.
 func (a *AmountText) UnmarshalJSON(b []byte) error {
 	s := string(b)
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		s = s[1 : len(s)-1]
-	} else if s == "null" {
+	switch {
+	case s == "null":
 		s = ""
+	case len(s) > 0 && s[0] == '"':
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+	case len(s) > 0 && (s[0] == '-' || s[0] >= '0' && s[0] <= '9'):
+	default:
+		return fmt.Errorf("an amount must be a string like \"1000.00\" or an exact number")
 	}
 	*a = AmountText(s)
 	return nil
@@ -45,8 +55,41 @@ func text(field, v string, max int) error {
 	if utf8.RuneCountInString(v) > max {
 		return invalid(field, "%s is longer than %d characters", field, max)
 	}
-	if !utf8.ValidString(v) || strings.ContainsAny(v, "\x00\r\n\t") {
-		return invalid(field, "%s holds control characters", field)
+	return cleanText(field, v)
+}
+
+// forbiddenRune reports whether r may not appear in any text of a command:
+// C0 and C1 control characters and DEL (a line break or NUL inside a name
+// breaks CSV files, logs and the bank's fixed-width files), the Unicode line
+// and paragraph separators (they end a line in JavaScript and some
+// viewers), the byte-order mark / zero-width no-break space (invisible, so
+// two names that look the same would differ), and the bidirectional
+// embedding, override and isolate controls (they make a notice show a
+// payee or amount in another order than the ledger holds it: "Trojan
+// Source").
+func forbiddenRune(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r <= 0x9f: // C0, DEL, C1
+	case r == 0x2028, r == 0x2029, r == 0xfeff:
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+	default:
+		return false
+	}
+	return true
+}
+
+// cleanText refuses text that is not UTF-8 or holds a forbidden rune,
+// naming the field and the character so the clerk can find it.
+func cleanText(field, v string) error {
+	for i, r := range v {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(v[i:]); size <= 1 {
+				return invalid(field, "%s is not valid UTF-8 text (at byte %d)", field, i)
+			}
+		}
+		if forbiddenRune(r) {
+			return invalid(field, "%s holds the invisible or control character U+%04X at byte %d; remove it", field, r, i)
+		}
 	}
 	return nil
 }
@@ -118,6 +161,11 @@ func ValidIDNumber(s string) bool {
 	}
 	return check == IDNumberCheck(s[:17])
 }
+
+// CanonicalIDNumber answers the form an ID number is stored and compared
+// in: the check character 'x' written as 'X' (GB 11643 prints it upper
+// case; clerks type either).
+func CanonicalIDNumber(s string) string { return strings.ToUpper(s) }
 
 // IDNumberCheck answers the check character for the first 17 digits of an
 // ID number (used to build valid fake IDs for demo data).

@@ -90,6 +90,11 @@ func (m *Manager) Submit(ctx context.Context, ledger string, req Request) (Resul
 	open, opening := req.Command.(domain.OpenLedger)
 	if opening {
 		ledger = open.Code
+		// Checked before a writer is made for the code, so that a refused
+		// code leaves nothing behind, not even an empty writer.
+		if err := domain.Check(open); err != nil {
+			return Result{}, err
+		}
 		if !eventstore.ValidLedgerCode(ledger) {
 			return Result{}, &domain.Error{Kind: domain.KindInvalid, Code: "invalid_request", Field: "code",
 				Message: fmt.Sprintf("code %q must be the county's division code, e.g. 341504", ledger)}

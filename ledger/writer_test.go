@@ -50,7 +50,7 @@ func openCounty(t testing.TB, m *Manager, households int) {
 		go func() {
 			defer wg.Done()
 			_, err := m.Submit(context.Background(), code, Request{Command: domain.RegisterHousehold{ID: fmt.Sprintf("H%04d", i),
-				Village: "V001", HeadName: "户主", IDNumber: "11010519491231002X", Members: 3, Category: "ordinary",
+				Village: "V001", HeadName: "户主", IDNumber: idNumber(i), Members: 3, Category: "ordinary",
 				Status: "poor", BankName: "农商银行", BankAccount: "6217000011112222"}})
 			if err != nil {
 				t.Error(err)
@@ -58,6 +58,12 @@ func openCounty(t testing.TB, m *Manager, households int) {
 		}()
 	}
 	wg.Wait()
+}
+
+// idNumber answers a valid ID number of its own for household i.
+func idNumber(i int) string {
+	first17 := fmt.Sprintf("11010519491%06d", i)
+	return first17 + string(domain.IDNumberCheck(first17))
 }
 
 func payout(id, household, fund, amount string) domain.Payout {

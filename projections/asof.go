@@ -61,6 +61,9 @@ func ParseAsOf(s string) (Cut, error) {
 		return Cut{Time: d.AddDate(0, 0, 1).Add(-time.Nanosecond)}, nil
 	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		if t.IsZero() { // the zero Cut is the live model: never let a time in year 1 read as "now"
+			return Cut{}, fmt.Errorf("as_of %q is before any ledger; give a later time", s)
+		}
 		return Cut{Time: t}, nil
 	}
 	return Cut{}, fmt.Errorf("as_of %q is not understood: give a sequence number (123), a date (2019-06-30, end of that day China time) or an RFC 3339 time (2019-06-30T18:00:00+08:00)", s)

@@ -1,8 +1,9 @@
 package projections
 
 import (
-	"encoding/csv"
 	"io"
+
+	"github.com/fundledger/fundledger/internal/csvsafe"
 )
 
 // Export is everything a Model answers, for the replay CLI and exports: the
@@ -30,12 +31,13 @@ func (m *Model) Export() Export {
 
 // WriteCSV writes every balance as one row: kind, id, received, spent,
 // balance, and the seq and head hash they reflect. It starts with a UTF-8
-// byte order mark so that Excel reads Chinese names correctly.
+// byte order mark so that Excel reads Chinese names correctly. Cells go
+// through csvsafe: a payee named "=cmd|…" is text, not a formula.
 func (m *Model) WriteCSV(w io.Writer) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+	cw, err := csvsafe.NewWriter(w, true)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"kind", "id", "received", "spent", "balance", "seq", "head_hash"})
 	seq := itoa(int(m.st.Seq))
 	for _, kind := range Kinds {
@@ -48,8 +50,7 @@ func (m *Model) WriteCSV(w io.Writer) error {
 			_ = cw.Write([]string{kind, id, f.Received.String(), f.Spent.String(), f.Balance.String(), seq, m.st.Hash})
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 func flowOf(v any) Flow {

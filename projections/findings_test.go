@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/fundledger/fundledger/domain"
@@ -31,8 +32,9 @@ func TestFindingsNameWhatAuditorsHunt(t *testing.T) {
 	}
 	do(domain.OpenLedger{Code: "341504", Name: "某县"})
 	do(domain.RegisterVillage{ID: "V1", Name: "罗田村", Township: "某镇"})
-	for _, h := range []string{"H1", "H2"} {
-		do(domain.RegisterHousehold{ID: h, Village: "V1", HeadName: "户主", IDNumber: "11010519491231002X", Members: 2,
+	for i, h := range []string{"H1", "H2"} {
+		first17 := fmt.Sprintf("1101051949123100%d", i)
+		do(domain.RegisterHousehold{ID: h, Village: "V1", HeadName: "户主", IDNumber: first17 + string(domain.IDNumberCheck(first17)), Members: 2,
 			Category: "ordinary", Status: "poor", BankName: "农商银行", BankAccount: "6217000011112222"})
 	}
 	do(domain.Allocate{ID: "A1", SourceLevel: "central", Programme: "专项", FiscalYear: 2019, DocumentNo: "d", Amount: "100000.00"})

@@ -19,6 +19,7 @@ import (
 
 	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/eventstore"
+	"github.com/fundledger/fundledger/internal/strictjson"
 	"github.com/fundledger/fundledger/ledger"
 )
 
@@ -89,19 +90,9 @@ var importKinds = map[string]importKind{
 	"household_bank_card": bodyOf("household", func(c *domain.ChangeBankCard, p string) { c.Household = p }),
 }
 
-// decodeStrictJSON reads exactly one JSON value into v and refuses unknown
-// fields, as the API does: a misspelt field must not be dropped silently.
-func decodeStrictJSON(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("more than one JSON value")
-	}
-	return nil
-}
+// decodeStrictJSON is the API's body decoder (internal/strictjson): an
+// import line and its body obey the same rules as an HTTP request.
+func decodeStrictJSON(b []byte, v any) error { return strictjson.Decode(b, v) }
 
 // parseImportLine reads one line into the command it asks for, checking
 // the path parameters the kind needs and refusing those it does not take.

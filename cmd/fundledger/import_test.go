@@ -16,7 +16,7 @@ import (
 const countyJSONL = `{"kind":"ledger","body":{"code":"341504","name":"某县"}}
 {"kind":"village","body":{"id":"V001","name":"罗田村","township":"某镇","poor_village":true}}
 {"kind":"household","body":{"id":"H0001","village":"V001","head_name":"张三","id_number":"11010519491231002X","members":4,"category":"ordinary","status":"poor","bank_name":"农商银行","bank_account":"6217000011112222"}}
-{"kind":"household","body":{"id":"H0002","village":"V001","head_name":"李四","id_number":"11010519491231002X","members":2,"category":"dibao","status":"poor","bank_name":"农商银行","bank_account":"6217000011113333"}}
+{"kind":"household","body":{"id":"H0002","village":"V001","head_name":"李四","id_number":"110105194912310038","members":2,"category":"dibao","status":"poor","bank_name":"农商银行","bank_account":"6217000011113333"}}
 {"kind":"allocation","body":{"id":"A1","source_level":"central","programme":"中央财政专项扶贫资金","fiscal_year":2019,"document_no":"财农〔2019〕1号","amount":"1000000.00"}}
 {"kind":"integration","body":{"id":"I1","programme":"农业综合开发","fiscal_year":2019,"document_no":"财农〔2019〕2号","amount":"50000.00"}}
 
@@ -132,7 +132,9 @@ func TestImportStopsAtTheFirstRejectedLine(t *testing.T) {
 		{"three decimals", `{"kind":"allocation","body":{"id":"A2","source_level":"county","programme":"区本级","fiscal_year":2019,"document_no":"d","amount":"1.005"}}`,
 			"more than two decimals"},
 		{"unknown field", `{"kind":"allocation","body":{"id":"A2","source_level":"county","programme":"区本级","fiscal_year":2019,"document_no":"d","amout":"1.00"}}`,
-			`unknown field "amout"`},
+			`field "amout" is not part of this request`},
+		{"case variant", `{"kind":"allocation","body":{"id":"A2","source_level":"county","programme":"区本级","fiscal_year":2019,"document_no":"d","amount":"1.00","AMOUNT":"700.00"}}`,
+			`names "amount" and "AMOUNT"`},
 		{"missing path parameter", `{"kind":"appropriation","body":{"id":"AP9","fund":"A1","amount":"1.00"}}`,
 			`needs a top-level "project"`},
 		{"rule broken", `{"kind":"payout","body":{"id":"PO9","household":"H0001","item":"x","standard":"1.00","period":"2019","fund":"A1","amount":"2000000.00"}}`,

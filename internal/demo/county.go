@@ -76,6 +76,7 @@ type builder struct {
 	removed    map[string]bool
 	exited2019 []string
 	left       map[string]domain.Money // what each fund still holds for payouts
+	idNumbers  map[string]bool         // drawn so far: one ID number, one household
 }
 
 func (b *builder) phase(cmds ...domain.Command) { b.c.Phases = append(b.c.Phases, cmds) }
@@ -176,7 +177,16 @@ func (b *builder) household(n int, village string, poorVillage bool) domain.Regi
 		name += string(given[r.IntN(len(given))])
 	}
 	birth := fmt.Sprintf("%04d%02d%02d", 1940+r.IntN(56), 1+r.IntN(12), 1+r.IntN(28))
-	first17 := "341504" + birth + fmt.Sprintf("%03d", r.IntN(1000))
+	seq := r.IntN(1000)
+	first17 := "341504" + birth + fmt.Sprintf("%03d", seq)
+	for b.idNumbers[first17] { // a person heads one household: take the next sequence number
+		seq = (seq + 1) % 1000
+		first17 = "341504" + birth + fmt.Sprintf("%03d", seq)
+	}
+	if b.idNumbers == nil {
+		b.idNumbers = map[string]bool{}
+	}
+	b.idNumbers[first17] = true
 	idNumber := first17 + string(domain.IDNumberCheck(first17))
 	category, members := "ordinary", 1+r.IntN(6)
 	switch x := r.IntN(100); {

@@ -65,8 +65,9 @@ func Draw(t *rapid.T, n int) domain.Command {
 func Genesis() []domain.Command {
 	cmds := []domain.Command{domain.OpenLedger{Code: "341504", Name: "某县"}, domain.RegisterVillage{ID: "V0", Name: "罗田村", Township: "某镇"}}
 	for i := 0; i < 4; i++ {
+		first17 := fmt.Sprintf("1101051949123100%d", i) // one ID number per household
 		cmds = append(cmds, domain.RegisterHousehold{ID: fmt.Sprintf("H%d", i), Village: "V0", HeadName: "户主",
-			IDNumber: "11010519491231002X", Members: 3, Category: "ordinary", Status: "poor", BankName: "农商银行", BankAccount: "6217000011112222"})
+			IDNumber: first17 + string(domain.IDNumberCheck(first17)), Members: 3, Category: "ordinary", Status: "poor", BankName: "农商银行", BankAccount: "6217000011112222"})
 	}
 	return cmds
 }

@@ -198,7 +198,8 @@ func write(ctx context.Context, store *flnats.Store, households, events int) err
 		must(add(domain.RegisterVillage{ID: fmt.Sprintf("V%03d", v), Name: "村", Township: "镇", PoorVillage: v%3 == 0}))
 	}
 	for h := range households {
-		first17 := fmt.Sprintf("341504%08d%03d", 19600101+h/1000%28, h%1000)
+		d := h / 1000 // a birth day per thousand households, so every ID number differs
+		first17 := fmt.Sprintf("341504%04d%02d%02d%03d", 1940+d/(12*28), 1+d/28%12, 1+d%28, h%1000)
 		must(add(domain.RegisterHousehold{ID: fmt.Sprintf("H%06d", h), Village: fmt.Sprintf("V%03d", h%100), HeadName: "户主",
 			IDNumber: first17 + string(domain.IDNumberCheck(first17)), Members: 1 + h%5, Category: domain.HouseholdTypes[h%3],
 			Status: "poor", BankName: "农商银行", BankAccount: fmt.Sprintf("6217%012d", h)}))
