@@ -18,6 +18,11 @@ import (
 // caller's whole deadline.
 const requestTimeout = 5 * time.Second
 
+// createTimeout bounds creating a ledger's stream: on a cluster the meta
+// leader places an R3 stream and its peers elect a leader, which under load
+// takes longer than a request; it happens once per ledger.
+const createTimeout = 30 * time.Second
+
 // state answers the cache entry of ledger, creating an empty one.
 func (s *Store) state(ledger string) *ledgerState {
 	s.mu.Lock()
@@ -110,7 +115,7 @@ func (s *Store) createStream(ctx context.Context, ledger string) (jetstream.Stre
 	// answers concurrent creates of one stream slowly or not at all.
 	s.createMu.Lock()
 	defer s.createMu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	ctx, cancel := context.WithTimeout(ctx, createTimeout)
 	defer cancel()
 	h, err := s.js.Stream(ctx, streamName(ledger))
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
