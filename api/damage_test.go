@@ -63,3 +63,26 @@ func TestDamagedLedgerIsQuarantinedLoudly(t *testing.T) {
 	// Other ledgers are unaffected.
 	e2.must(e2.call("POST", "/v1/ledgers", fin, map[string]any{"code": "341502", "name": "另一县"}), 201)
 }
+
+// TestSnapshotStillVouchesWhenTheWitnessIsGone: the stream and the head
+// witness are both lost; the projections' newest snapshot still stops the
+// first write from landing at a lost sequence.
+func TestSnapshotStillVouchesWhenTheWitnessIsGone(t *testing.T) {
+	dir := t.TempDir()
+	e := startEnv(t, dir)
+	fin := e.seedCounty("500.00")
+	L := "/v1/ledgers/" + county
+	e.must(e.call("POST", L+"/payouts", fin, payout("PO1", "A1", "10.00")), 201)
+	e.stop() // the projections write their snapshot at the head
+	for _, p := range []string{filepath.Join(dir, "witness"), filepath.Join(dir, "jetstream", "$G", "streams", "FUNDLEDGER_"+county)} {
+		if err := os.RemoveAll(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e2 := startEnv(t, dir)
+	e2.must(e2.call("GET", "/readyz", "", nil), 503) // named at start, before any write
+	if r := e2.call("POST", "/v1/ledgers", fin, map[string]any{"code": county, "name": "光州区"}); r.status != 503 || r.errCode() != "ledger_damaged" {
+		t.Fatalf("re-opening a ledger whose history is lost: %d %s", r.status, r.raw)
+	}
+	e2.must(e2.call("GET", "/readyz", "", nil), 503)
+}

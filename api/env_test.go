@@ -98,8 +98,12 @@ func startEnv(t testing.TB, dir string, opts ...envOptions) *env {
 		t.Fatal(err)
 	}
 	metrics := api.NewMetrics()
-	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics, WitnessDir: dir + "/witness"})
-	if err := mgr.OpenAll(ctx); err != nil { // as serve does: damage is found at start
+	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics, WitnessDir: dir + "/witness",
+		// The newest snapshot vouches for history too: a tail lost with its witness is still caught.
+		Vouchers: func(code string) ([]ledger.Voucher, error) {
+			return projections.NewestSnapshotVoucher(dir+"/projections", code)
+		}})
+	if err := mgr.OpenAll(ctx, projections.SnapshotLedgers(dir+"/projections")...); err != nil { // as serve does: damage is found at start
 		t.Fatalf("open ledgers: %v", err)
 	}
 	proj := projections.New(store, projections.Options{Dir: dir + "/projections", Logger: log,

@@ -31,6 +31,11 @@ type Options struct {
 	// WitnessDir keeps a head witness per ledger (see Witness); empty: none,
 	// which only tests on the memory store should want.
 	WitnessDir string
+	// Vouchers answers more (seq, hash) pairs a ledger's store must still
+	// hold beyond its witness: the projection snapshots' (serve sets it),
+	// so a lost tail is caught before the first write even when the witness
+	// went with it. Nil: none.
+	Vouchers func(ledger string) ([]Voucher, error)
 }
 
 // Manager owns a writer per open ledger of one store. It is safe for
@@ -194,11 +199,12 @@ func (m *Manager) load(ctx context.Context, ledger string, create bool) (*writer
 	if err != nil {
 		return nil, fmt.Errorf("read head of ledger %s: %w", ledger, err)
 	}
-	if head == 0 && !create && !m.hasWitness(ledger) {
+	if head == 0 && !create && !m.vouchedFor(ledger) {
 		return nil, unknownLedger(ledger)
 	}
 	w := &writer{code: ledger, store: m.store, clock: m.opts.Clock, log: m.opts.Logger, obs: m.opts.Observer,
-		queue: make(chan *pending, 4096), witness: m.witness, onDamage: m.MarkDamaged}
+		queue: make(chan *pending, 4096), witness: m.witness, onDamage: m.MarkDamaged,
+		vouchers: func() ([]Voucher, error) { return m.vouchersOf(ledger) }}
 	start := time.Now()
 	if err := w.load(ctx); err != nil {
 		var d *Damage
@@ -225,22 +231,23 @@ func (m *Manager) load(ctx context.Context, ledger string, create bool) (*writer
 	return w, nil
 }
 
-func (m *Manager) hasWitness(ledger string) bool {
-	if m.witness == nil {
-		return false
-	}
-	_, ok, _ := m.witness.Read(ledger)
-	return ok
+// vouchedFor reports whether anything beside the store says the ledger had
+// history: then an empty store is a loss, not an unknown ledger.
+func (m *Manager) vouchedFor(ledger string) bool {
+	v, err := m.vouchersOf(ledger)
+	return err != nil || len(v) > 0
 }
 
-// OpenAll loads every ledger the store or the witnesses know, so that a
-// damaged one is found (and /readyz says so) at start, not at its first
-// write. A damaged ledger is recorded, not an error: the others serve.
-func (m *Manager) OpenAll(ctx context.Context) error {
+// OpenAll loads every ledger the store, the witnesses or the caller (extra:
+// say, the ledgers that have projection snapshots) know, so that a damaged
+// one is found (and /readyz says so) at start, not at its first write. A
+// damaged ledger is recorded, not an error: the others serve.
+func (m *Manager) OpenAll(ctx context.Context, extra ...string) error {
 	codes, err := m.store.Ledgers(ctx)
 	if err != nil {
 		return err
 	}
+	codes = append(codes, extra...)
 	if m.witness != nil {
 		more, err := m.witness.Ledgers()
 		if err != nil {
@@ -322,21 +329,38 @@ func (m *Manager) Verify(ctx context.Context, ledger string) (Verification, erro
 		}
 		return d.Verification(), nil
 	}
-	var vouchers []Voucher
-	if m.witness != nil {
-		wit, ok, err := m.witness.Read(ledger)
-		if err != nil {
-			return Verification{}, err
-		}
-		if ok {
-			vouchers = append(vouchers, Voucher{wit, "head witness"})
-		}
+	vouchers, err := m.vouchersOf(ledger)
+	if err != nil {
+		return Verification{}, err
 	}
 	v, d, err := VerifyAgainst(ctx, m.store, ledger, vouchers...)
 	if d != nil {
 		m.MarkDamaged(d)
 	}
 	return v, err
+}
+
+// vouchersOf answers what beside the store vouches for a ledger's history:
+// its head witness and Options.Vouchers.
+func (m *Manager) vouchersOf(ledger string) ([]Voucher, error) {
+	var out []Voucher
+	if m.witness != nil {
+		wit, ok, err := m.witness.Read(ledger)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, Voucher{wit, "head witness"})
+		}
+	}
+	if m.opts.Vouchers != nil {
+		more, err := m.opts.Vouchers(ledger)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+	}
+	return out, nil
 }
 
 // Quarantine marks a ledger damaged from firstBad on, for a finder that

@@ -91,10 +91,11 @@ type writer struct {
 
 	durable atomic.Pointer[headInfo] // latest durable head, for readers on other goroutines
 
-	witness  *WitnessDir            // nil: no head witness (tests on the memory store)
-	witKick  chan struct{}          // buffered(1): a new durable head to write down
-	onDamage func(*Damage)          // tells the manager, which quarantines the ledger
-	damaged  atomic.Pointer[Damage] // set once the store is found damaged: nothing more is decided
+	witness  *WitnessDir               // nil: no head witness (tests on the memory store)
+	vouchers func() ([]Voucher, error) // what beside the store vouches for its history: witness, snapshots
+	witKick  chan struct{}             // buffered(1): a new durable head to write down
+	onDamage func(*Damage)             // tells the manager, which quarantines the ledger
+	damaged  atomic.Pointer[Damage]    // set once the store is found damaged: nothing more is decided
 }
 
 // quarantine stops the writer deciding anything more; safe from any goroutine.
@@ -135,22 +136,20 @@ func (w *writer) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var vouchers []Witness
-	var names []string
+	var vouchers []Voucher
 	if acked != nil {
-		vouchers, names = append(vouchers, Witness{w.code, acked.seq, acked.hash}), append(names, "writer (acknowledged before this reload)")
+		vouchers = append(vouchers, Voucher{Witness{w.code, acked.seq, acked.hash}, "writer (acknowledged before this reload)"})
 	}
-	if w.witness != nil {
-		wit, ok, err := w.witness.Read(w.code)
+	if w.vouchers != nil {
+		more, err := w.vouchers()
 		if err != nil {
+			// What was vouched for is unknown: refused rather than trusted.
 			return &Damage{Ledger: w.code, Seq: w.head, HeadHash: w.headHash, FirstBadSeq: w.head + 1, Reason: err.Error()}
 		}
-		if ok {
-			vouchers, names = append(vouchers, wit), append(names, "head witness")
-		}
+		vouchers = append(vouchers, more...)
 	}
-	for i, v := range vouchers {
-		d, err := CheckWitness(ctx, w.store, w.code, w.head, w.headHash, v, names[i])
+	for _, v := range vouchers {
+		d, err := CheckWitness(ctx, w.store, w.code, w.head, w.headHash, v.Witness, v.What)
 		if d != nil {
 			return d
 		}

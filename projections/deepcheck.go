@@ -2,10 +2,7 @@ package projections
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -59,53 +56,11 @@ type SnapshotProblem struct {
 // until then.
 func DeepCheck(ctx context.Context, store eventstore.Store, dir string, code string) (DeepResult, error) {
 	res := DeepResult{Ledger: code}
-	key, err := readKey(dir)
+	snaps, skipped, err := checkSnapshots(dir, code)
+	res.Skipped = skipped
 	if err != nil {
 		return res, err
 	}
-	type pending struct {
-		file   string
-		seq    uint64
-		meta   snapMeta
-		digest string
-		probs  []string
-	}
-	var snaps []*pending
-	ldir := filepath.Join(dir, code)
-	entries, err := os.ReadDir(ldir)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return res, err
-	}
-	for _, e := range entries {
-		name := e.Name()
-		if !e.Type().IsRegular() || isTemp(name) || !strings.HasPrefix(name, "snap-") || !strings.HasSuffix(name, ".json") {
-			continue
-		}
-		path := filepath.Join(ldir, name)
-		s := &pending{file: path}
-		if _, err := fmt.Sscanf(name, "snap-%d.json", &s.seq); err != nil {
-			res.Bad = append(res.Bad, SnapshotProblem{path, 0, "not a snapshot's name"})
-			continue
-		}
-		if meta, err := readMeta(path); err == nil && meta.Format != snapFormat {
-			res.Skipped = append(res.Skipped, SnapshotProblem{path, s.seq, fmt.Sprintf("format %d, want %d", meta.Format, snapFormat)})
-			continue
-		}
-		_, chk, err := verifyFile(path, key, false)
-		var bad *badSnapshotError
-		switch {
-		case errors.As(err, &bad):
-			s.probs = append(s.probs, bad.reason)
-		case err != nil:
-			return res, err
-		}
-		s.meta, s.digest = chk.meta, chk.digest
-		if chk.digest != "" && (s.meta.Ledger != code || s.meta.Seq != s.seq) {
-			s.probs = append(s.probs, fmt.Sprintf("its header says ledger %s seq %d", s.meta.Ledger, s.meta.Seq))
-		}
-		snaps = append(snaps, s)
-	}
-	slices.SortFunc(snaps, func(a, b *pending) int { return cmpU(a.seq, b.seq) })
 
 	head, err := store.Head(ctx, code)
 	if err != nil {

@@ -85,10 +85,14 @@ func runServe(args []string) error {
 		return err
 	}
 	metrics := api.NewMetrics()
-	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics, WitnessDir: witnessDir(*dataDir)})
+	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics, WitnessDir: witnessDir(*dataDir),
+		// The newest snapshot vouches for history too: a tail lost with its witness is still caught.
+		Vouchers: func(code string) ([]ledger.Voucher, error) {
+			return projections.NewestSnapshotVoucher(filepath.Join(*dataDir, "projections"), code)
+		}})
 	defer mgr.Close()
 	// Find damaged ledgers now, so /readyz names them before the first write.
-	if err := mgr.OpenAll(ctx); err != nil {
+	if err := mgr.OpenAll(ctx, projections.SnapshotLedgers(filepath.Join(*dataDir, "projections"))...); err != nil {
 		return err
 	}
 

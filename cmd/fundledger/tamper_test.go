@@ -137,3 +137,57 @@ func TestEveryDamageClassIsCaughtAndRefusesWrites(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyCatchesAnEditedSnapshot: a figure edited inside a projection
+// snapshot makes verify exit 1 naming the snapshot's sequence, although
+// the log itself verifies; the server discards such a snapshot (see
+// projections' integrity tests), so it never reaches a page.
+func TestVerifyCatchesAnEditedSnapshot(t *testing.T) {
+	dir := t.TempDir()
+	writeSmallLedger(t, dir)
+	if _, err := captureStderr(t, func() error { return runRebuild([]string{"--data-dir", dir}) }); err != nil {
+		t.Fatalf("rebuild: %v", err)
+	}
+	snaps, _ := filepath.Glob(filepath.Join(dir, "projections", "341504", "snap-*.json"))
+	if len(snaps) != 1 {
+		t.Fatalf("snapshots %v, want one", snaps)
+	}
+	if v, err := verifyOutput(t, dir); err != nil || !v.Valid {
+		t.Fatalf("untouched: %+v %v", v, err)
+	}
+	b, _ := os.ReadFile(snaps[0])
+	edited := bytes.Replace(b, []byte(`"300.00"`), []byte(`"900.00"`), 1)
+	if bytes.Equal(edited, b) {
+		t.Fatal("no figure 300.00 in the snapshot")
+	}
+	if err := os.WriteFile(snaps[0], edited, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v, err := verifyOutput(t, dir)
+	if exitStatus(err) != 1 || v.Valid || v.FirstBadSeq == nil || *v.FirstBadSeq != 4 {
+		t.Fatalf("verify of an edited snapshot: %+v %v, want exit 1 naming seq 4", v, err)
+	}
+}
+
+// TestSnapshotVouchesWhenTheWitnessIsGoneToo: the stream's newest block and
+// the head witness are both deleted; the projection snapshot built at the
+// lost head still names what is missing.
+func TestSnapshotVouchesWhenTheWitnessIsGoneToo(t *testing.T) {
+	dir := t.TempDir()
+	writeSmallLedger(t, dir)
+	if _, err := captureStderr(t, func() error { return runRebuild([]string{"--data-dir", dir}) }); err != nil {
+		t.Fatalf("rebuild: %v", err)
+	}
+	if err := os.RemoveAll(witnessDir(dir)); err != nil {
+		t.Fatal(err)
+	}
+	blk := newestBlock(t, dir)
+	st, _ := os.Stat(blk)
+	if err := os.Truncate(blk, st.Size()-300); err != nil {
+		t.Fatal(err)
+	}
+	v, err := verifyOutput(t, dir)
+	if exitStatus(err) != 1 || v.Valid || v.FirstBadSeq == nil || *v.FirstBadSeq != 4 {
+		t.Fatalf("verify: %+v %v, want exit 1 naming commit 4", v, err)
+	}
+}
