@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/fundledger/fundledger/domain"
@@ -48,23 +47,7 @@ func checkLink(ledger string, r eventstore.Record, prevHash string) (*domain.Com
 // for each good commit up to and including seq upTo (0: to the head). It
 // stops at the first bad commit with a *ChainError.
 func Walk(ctx context.Context, store eventstore.Store, ledger string, upTo uint64, fn func(*domain.Commit) error) error {
-	prev := domain.GenesisHash
-	errStop := errors.New("stop")
-	err := store.Read(ctx, ledger, 1, func(r eventstore.Record) error {
-		if upTo != 0 && r.Seq > upTo {
-			return errStop
-		}
-		c, err := checkLink(ledger, r, prev)
-		if err != nil {
-			return err
-		}
-		prev = c.Hash
-		return fn(c)
-	})
-	if errors.Is(err, errStop) {
-		return nil
-	}
-	return err
+	return WalkRecords(ctx, store, ledger, upTo, func(c *domain.Commit, _ eventstore.Record) error { return fn(c) })
 }
 
 // Voucher is a (seq, hash) that something beside the store recorded when the
