@@ -7,12 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/internal/testutil"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,24 +28,6 @@ const (
 	county     = "341504"
 )
 
-// syncBuffer collects log output from concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // env is one running server over the embedded JetStream store in dir,
 // reached over real HTTP on 127.0.0.1.
 type env struct {
@@ -56,7 +38,7 @@ type env struct {
 	srv     *api.Server
 	hs      *httptest.Server
 	url     string
-	logs    *syncBuffer
+	logs    *testutil.SyncBuffer
 	stopped bool
 	cancel  context.CancelFunc
 	done    chan struct{}
@@ -82,7 +64,7 @@ func startEnv(t testing.TB, dir string, opts ...envOptions) *env {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	var logTo io.Writer = logs
 	if o.logTo != nil {
 		logTo = o.logTo

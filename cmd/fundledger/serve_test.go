@@ -2,16 +2,15 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/fundledger/fundledger/internal/testutil"
 	"io"
 	"net"
 	"net/http"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,27 +23,9 @@ type child struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	url  string
-	logs *lockedBuffer
+	logs *testutil.SyncBuffer
 	done chan struct{} // closed when the process has exited
 	err  error         // its exit status, once done is closed
-}
-
-// lockedBuffer collects the child's log while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // startServe runs `fundledger serve` on dir, on a free loopback port, and
@@ -60,7 +41,7 @@ func startServe(t *testing.T, dir string) *child {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	c := &child{t: t, cmd: cmd, logs: &lockedBuffer{}, done: make(chan struct{})}
+	c := &child{t: t, cmd: cmd, logs: &testutil.SyncBuffer{}, done: make(chan struct{})}
 	t.Cleanup(func() {
 		select {
 		case <-c.done:

@@ -3,11 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/fundledger/fundledger/internal/testutil"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -52,7 +52,7 @@ func TestCancelledRunLeavesNothingBehind(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 	defer cancel()
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	var dataDir string
 	_, err := run(ctx, config{cycles: 3, writers: 4, seed: 1, cycleTimeout: 30 * time.Second,
 		maxDelay: 300 * time.Millisecond, sample: 1, started: func(n int) {
@@ -108,22 +108,4 @@ func TestIDNumbersCarryTheGB11643CheckCharacter(t *testing.T) {
 		}
 		seen[id] = true
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe to read while run writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
