@@ -36,6 +36,16 @@ func (s *Store) Read(ctx context.Context, ledger string, from uint64, fn func(ev
 	if hs-start < maxGetFrames {
 		return s.getFrames(ctx, ledger, from, start, hs, fn)
 	}
+	// A bounded read holds a consumer on the server while it runs; a slot
+	// from readers keeps any number of concurrent callers (audits, as-of
+	// reads, idempotent replays) under the stream's consumer limit: the
+	// excess waits its turn (bounded by ctx) instead of failing.
+	select {
+	case s.readers <- struct{}{}:
+		defer func() { <-s.readers }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	return s.consume(ctx, ledger, from, start, hs, fn)
 }
 
@@ -44,6 +54,11 @@ func (s *Store) Read(ctx context.Context, ledger string, from uint64, fn func(ev
 // cluster's meta leader, a get only one request to the stream leader, and
 // short reads of the tail are what a writer or projection does most.
 const maxGetFrames = 8
+
+// maxReaders bounds the consumers that bounded reads hold at once, per
+// store: JetStream refuses a stream's 1,001st consumer, and live followers
+// (one per ledger for the projections, one per ledger for SSE) need room.
+const maxReaders = 128
 
 // getFrames delivers the records from from onwards held by the frames at
 // stream sequences start..stop, fetching each frame with one get.

@@ -63,7 +63,8 @@ type Store struct {
 	log        *slog.Logger
 	closed     atomic.Bool
 
-	createMu sync.Mutex // serialises stream creation
+	readers  chan struct{} // a slot per bounded read holding a consumer (maxReaders)
+	createMu sync.Mutex    // serialises stream creation
 	mu       sync.Mutex
 	ledgers  map[string]*ledgerState
 }
@@ -86,7 +87,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Store{log: log, ledgers: map[string]*ledgerState{}, replicas: opts.Replicas}
+	s := &Store{log: log, ledgers: map[string]*ledgerState{}, replicas: opts.Replicas, readers: make(chan struct{}, maxReaders)}
 	var err error
 	switch {
 	case opts.URL != "":
