@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,7 +17,7 @@ import (
 // role check, 401, not the router's 404) and documented in OpenAPI under
 // its name, with its role and a request body.
 func TestEveryCommandHasARouteAndAnOperation(t *testing.T) {
-	srv := api.New(api.Config{})
+	srv := api.New(api.Config{Logger: slog.New(slog.DiscardHandler)})
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/v1/openapi.json", nil))
 	var doc struct {

@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -41,10 +43,8 @@ type importLine struct {
 	Body      json.RawMessage `json:"body"`
 }
 
-// importParams are the path parameters an import line carries as
-// top-level fields: what a catalogue entry's Param may name.
-var importParams = []string{"project", "household", "batch"}
-
+// params are the path parameters an import line carries as top-level
+// fields, by name: what a catalogue entry's Param may name.
 func (l importLine) params() map[string]string {
 	return map[string]string{"project": l.Project, "household": l.Household, "batch": l.Batch}
 }
@@ -96,7 +96,7 @@ func parseImportLine(raw []byte, code string) (importLine, domain.Command, error
 			strings.Join(commandNames(), ", "), strings.Join(aliasNames(), ", "))
 	}
 	params := l.params()
-	for _, name := range importParams {
+	for _, name := range slices.Sorted(maps.Keys(params)) {
 		v := params[name]
 		if name == d.Param && v == "" {
 			return l, nil, fmt.Errorf("%s needs a top-level %q field", l.Kind, name)
