@@ -28,12 +28,8 @@ type Route struct {
 // readQuery are the query parameters every ledger read accepts.
 var readQuery = []string{"as_of"}
 
-// table lists every route. Writes name the command that is their body.
+// table lists every route; the writes come from the domain's catalogue of commands.
 func (s *Server) table() []Route {
-	w := func(path, op, summary string, body any, h echo.HandlerFunc) Route {
-		return Route{Method: http.MethodPost, Path: path, Role: RoleFinance, OpID: op, Summary: summary, Tag: "writes",
-			Body: body, Status: http.StatusCreated, Answer: "WriteResult", handler: h}
-	}
 	r := func(path, op, summary string, h echo.HandlerFunc) Route {
 		return Route{Method: http.MethodGet, Path: path, Role: RoleAuditor, OpID: op, Summary: summary, Tag: "reads",
 			Query: readQuery, Status: http.StatusOK, Answer: "Read", handler: h}
@@ -49,44 +45,6 @@ func (s *Server) table() []Route {
 		// Tokens (admin).
 		{Method: http.MethodPost, Path: "/v1/tokens", Role: RoleAdmin, OpID: "createToken", Summary: "Issue a finance or auditor token, optionally scoped to one ledger; the token is shown once.", Tag: "tokens", Body: tokenRequest{}, Status: 201, Answer: "TokenIssued", handler: s.createToken},
 		{Method: http.MethodDelete, Path: "/v1/tokens/:id", Role: RoleAdmin, OpID: "revokeToken", Summary: "Revoke a token, durably.", Tag: "tokens", Status: 204, Answer: "", handler: s.revokeToken},
-
-		// Writes (finance or admin).
-		w("/v1/ledgers", "openLedger", "Open a county ledger.", domain.OpenLedger{}, s.openLedger),
-		w(L+"/villages", "registerVillage", "Register an administrative village (行政村).", domain.RegisterVillage{}, writeHandler[domain.RegisterVillage](s, nil)),
-		w(L+"/households", "registerHousehold", "Register a household (建档立卡).", domain.RegisterHousehold{}, writeHandler[domain.RegisterHousehold](s, nil)),
-		w(L+"/households/:id/exit", "exitHousehold", "Record a household's exit from poverty (脱贫).", domain.ExitHousehold{},
-			writeHandler(s, func(c echo.Context, cmd *domain.ExitHousehold) { cmd.Household = c.Param("id") })),
-		w(L+"/households/:id/return", "returnHousehold", "Record a household's return to poverty (返贫).", domain.ReturnHousehold{},
-			writeHandler(s, func(c echo.Context, cmd *domain.ReturnHousehold) { cmd.Household = c.Param("id") })),
-		w(L+"/households/:id/removal", "removeHousehold", "Remove a household from the register (清退); payouts to it are refused from then on.", domain.RemoveHousehold{},
-			writeHandler(s, func(c echo.Context, cmd *domain.RemoveHousehold) { cmd.Household = c.Param("id") })),
-		w(L+"/households/:id/bank-card", "changeBankCard", "Record a household's new one-card bank account.", domain.ChangeBankCard{},
-			writeHandler(s, func(c echo.Context, cmd *domain.ChangeBankCard) { cmd.Household = c.Param("id") })),
-		w(L+"/allocations", "allocate", "Record special poverty funds arriving from a level (下达).", domain.Allocate{}, writeHandler[domain.Allocate](s, nil)),
-		w(L+"/integrations", "integrate", "Record farm funds integrated into the poverty effort (统筹整合).", domain.Integrate{}, writeHandler[domain.Integrate](s, nil)),
-		w(L+"/projects", "approveProject", "Approve a project from the project library (批复).", domain.ApproveProject{}, writeHandler[domain.ApproveProject](s, nil)),
-		w(L+"/projects/:id/appropriations", "appropriate", "Move money from a fund to a project.", domain.Appropriate{},
-			writeHandler(s, func(c echo.Context, cmd *domain.Appropriate) { cmd.Project = c.Param("id") })),
-		w(L+"/projects/:id/payments", "pay", "Pay a payee from a project's money of one fund (报账/国库集中支付).", domain.Pay{},
-			writeHandler(s, func(c echo.Context, cmd *domain.Pay) { cmd.Project = c.Param("id") })),
-		w(L+"/projects/:id/recoveries", "recover", "Reclaim a project's unspent money of one fund (收回).", domain.Recover{},
-			writeHandler(s, func(c echo.Context, cmd *domain.Recover) { cmd.Project = c.Param("id") })),
-		w(L+"/projects/:id/status", "changeProjectStatus", "Move a project along started → completed → accepted, or cancel it.", domain.ChangeProjectStatus{},
-			writeHandler(s, func(c echo.Context, cmd *domain.ChangeProjectStatus) { cmd.Project = c.Param("id") })),
-		w(L+"/payouts", "payout", "Pay one household through the one-card system (一卡通).", domain.Payout{}, writeHandler[domain.Payout](s, nil)),
-		func() Route {
-			rt := w(L+"/payout-batches", "payoutBatch", "Pay many households from one fund, checked against control totals. "+
-				"JSON (1 MiB), or a file of up to 16 MiB: text/csv or XLSX as the body, or multipart/form-data with the file in part \"file\"; "+
-				"an XLSX that expands past 64 MiB, or a file of more than 20,001 rows, answers 413; "+
-				"a file has a header row with columns household,amount and the batch fields come from query parameters "+
-				"(id, fund, item, standard, period, control_count, control_amount).", domain.PayoutBatch{}, s.payoutBatch)
-			rt.Uploads = true
-			rt.Query = uploadQuery
-			return rt
-		}(),
-		w(L+"/payout-batches/:id/bank-results", "recordBankResults", "Record the bank's report on a batch; failed and returned lines go back to the fund.", domain.RecordBankResults{},
-			writeHandler(s, func(c echo.Context, cmd *domain.RecordBankResults) { cmd.Batch = c.Param("id") })),
-		w(L+"/reversals", "reverse", "Reverse a money write (冲正), naming it and why.", domain.Reverse{}, writeHandler[domain.Reverse](s, nil)),
 
 		// Reads (auditor or above).
 		r(L+"/balances/:kind/:id", "balance", "Balance of a project, village, household, fund, source level, payee or pool: received, spent, balance and what the kind has.", s.balance),
@@ -113,5 +71,29 @@ func (s *Server) table() []Route {
 		{Method: http.MethodGet, Path: "/v1/public/ledgers/:ledger/verify", OpID: "publicVerify", Summary: "Check that commit seq of the ledger has hash hash.", Tag: "public",
 			Query: []string{"seq", "hash"}, Status: 200, Answer: "PublicVerify", handler: s.publicVerify},
 	}
+	rs = append(rs, s.writeRoutes()...)
 	return append(rs, s.publicRoutes()...)
+}
+
+// uploadSummary is what the payout-batch route adds to its command's summary.
+const uploadSummary = "JSON (1 MiB), or a file of up to 16 MiB: text/csv or XLSX as the body, or multipart/form-data with the file in part \"file\"; " +
+	"an XLSX that expands past 64 MiB, or a file of more than 20,001 rows, answers 413; " +
+	"a file has a header row with columns household,amount and the batch fields come from query parameters " +
+	"(id, fund, item, standard, period, control_count, control_amount)."
+
+// writeRoutes are the routes of the commands (finance or admin), one per
+// entry of the domain's catalogue: its path, role, summary and body, and
+// its name as the operation id, the one spelling of the command.
+func (s *Server) writeRoutes() []Route {
+	var rs []Route
+	for _, d := range domain.Commands() {
+		rt := Route{Method: d.Method, Path: d.Path, Role: d.Role, OpID: d.Name, Summary: d.Summary, Tag: "writes",
+			Body: d.Body, Status: http.StatusCreated, Answer: "WriteResult", handler: s.write(d)}
+		if _, batch := d.Body.(domain.PayoutBatch); batch {
+			rt.Summary += " " + uploadSummary
+			rt.Uploads, rt.Query, rt.handler = true, uploadQuery, s.payoutBatch
+		}
+		rs = append(rs, rt)
+	}
+	return rs
 }

@@ -32,7 +32,8 @@ func (s *Server) payoutBatch(c echo.Context) error {
 	r := c.Request()
 	mt := mediaType(r)
 	if mt == echo.MIMEApplicationJSON {
-		return writeHandler[domain.PayoutBatch](s, nil)(c)
+		d, _ := domain.CommandOf(domain.PayoutBatch{})
+		return s.write(d)(c)
 	}
 	if mt != "text/csv" && mt != mimeXLSX && mt != echo.MIMEMultipartForm {
 		return unsupported(c, echo.MIMEApplicationJSON, "text/csv", mimeXLSX, echo.MIMEMultipartForm)

@@ -12,40 +12,29 @@ import (
 	"github.com/fundledger/fundledger/ledger"
 )
 
-// writeHandler answers a route whose JSON body is the command C; fill sets
-// the fields that come from the path.
-func writeHandler[C any](s *Server, fill func(echo.Context, *C)) echo.HandlerFunc {
+// write answers the route of command d: the JSON body is the command, and
+// the path's :id fills the field d.Param names. The ledger is the path's,
+// or for opening one the body's code; a token scoped to one ledger may
+// open only that one.
+func (s *Server) write(d domain.CommandSpec) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		body, err := readJSON(c)
 		if err != nil {
 			return err
 		}
-		var cmd C
-		if err := decodeStrict(body, &cmd); err != nil {
+		cmd, err := d.Decode(body, c.Param("id"), decodeStrict)
+		if err != nil {
 			return err
 		}
-		if fill != nil {
-			fill(c, &cmd)
+		code := c.Param("ledger")
+		if open, ok := cmd.(domain.OpenLedger); ok {
+			if p := principal(c); p != nil && p.Ledger != "" && open.Code != "" && p.Ledger != open.Code {
+				return newError(http.StatusForbidden, "wrong_ledger", "your token is limited to ledger %s and cannot open ledger %s", p.Ledger, open.Code)
+			}
+			code = open.Code
 		}
-		return s.submit(c, c.Param("ledger"), any(cmd).(domain.Command), body)
+		return s.submit(c, code, cmd, body)
 	}
-}
-
-// openLedger opens a county ledger; a token scoped to one ledger may open
-// only that one.
-func (s *Server) openLedger(c echo.Context) error {
-	body, err := readJSON(c)
-	if err != nil {
-		return err
-	}
-	var cmd domain.OpenLedger
-	if err := decodeStrict(body, &cmd); err != nil {
-		return err
-	}
-	if p := principal(c); p != nil && p.Ledger != "" && cmd.Code != "" && p.Ledger != cmd.Code {
-		return newError(http.StatusForbidden, "wrong_ledger", "your token is limited to ledger %s and cannot open ledger %s", p.Ledger, cmd.Code)
-	}
-	return s.submit(c, cmd.Code, cmd, body)
 }
 
 // maxKey bounds an Idempotency-Key: a UUID or a clerk's reference fits.

@@ -3,7 +3,9 @@ package domain
 // Command is a request to change the ledger. Its JSON shape is the request
 // body of DESIGN.md; fields taken from the URL path are tagged `json:"-"`.
 type Command interface {
-	// CommandName is a stable name for logs and metrics, e.g. "allocate".
+	// CommandName is the command's one name, e.g. "exit_household": stored
+	// in every commit it makes, so never changed, and used by the
+	// catalogue for logs, metrics, import kinds and OpenAPI operations.
 	CommandName() string
 	decide(s *State) ([]Event, error)
 }

@@ -44,7 +44,7 @@ func EncodeEvents(events []Event) ([]RawEvent, error) {
 		if err != nil {
 			return nil, fmt.Errorf("encode %s: %w", e.EventType(), err)
 		}
-		out[i] = RawEvent{Type: e.EventType(), Data: data}
+		out[i] = RawEvent{Type: string(e.EventType()), Data: data}
 	}
 	return out, nil
 }

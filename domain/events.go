@@ -1,20 +1,18 @@
 package domain
 
-import (
-	"encoding/json"
-	"fmt"
-)
-
-// Event is a fact the ledger recorded. Event type names are a public,
-// append-only schema: never rename or reuse one; add a "…v2" type instead.
+// Event is a fact the ledger recorded. Its EventType is one of the
+// catalogue's (eventtypes.go), a public, append-only schema.
 type Event interface {
-	EventType() string
+	EventType() EventType
 }
 
 // MoneyEvent is an event that moves money; its postings sum to zero.
 type MoneyEvent interface {
 	Event
 	Entries() []Posting
+	// WriteID names the money write the event records: its own id, the
+	// name a reversal uses; for a bank report, its batch's.
+	WriteID() string
 }
 
 // LedgerOpened opens a county's ledger.
@@ -212,24 +210,24 @@ type WriteReversed struct {
 	Postings []Posting `json:"postings"`
 }
 
-func (LedgerOpened) EventType() string         { return "ledger.opened" }
-func (VillageRegistered) EventType() string    { return "village.registered" }
-func (HouseholdRegistered) EventType() string  { return "household.registered" }
-func (HouseholdExited) EventType() string      { return "household.exited" }
-func (HouseholdReturned) EventType() string    { return "household.returned" }
-func (HouseholdRemoved) EventType() string     { return "household.removed" }
-func (HouseholdCardChanged) EventType() string { return "household.card_changed" }
-func (FundAllocated) EventType() string        { return "fund.allocated" }
-func (FundIntegrated) EventType() string       { return "fund.integrated" }
-func (ProjectApproved) EventType() string      { return "project.approved" }
-func (ProjectStatusChanged) EventType() string { return "project.status_changed" }
-func (FundsAppropriated) EventType() string    { return "project.appropriated" }
-func (ProjectPaid) EventType() string          { return "project.paid" }
-func (FundsRecovered) EventType() string       { return "project.recovered" }
-func (PayoutMade) EventType() string           { return "payout.made" }
-func (PayoutBatchAccepted) EventType() string  { return "payout_batch.accepted" }
-func (BankResultsRecorded) EventType() string  { return "payout_batch.bank_results" }
-func (WriteReversed) EventType() string        { return "write.reversed" }
+func (LedgerOpened) EventType() EventType         { return TypeLedgerOpened }
+func (VillageRegistered) EventType() EventType    { return TypeVillageRegistered }
+func (HouseholdRegistered) EventType() EventType  { return TypeHouseholdRegistered }
+func (HouseholdExited) EventType() EventType      { return TypeHouseholdExited }
+func (HouseholdReturned) EventType() EventType    { return TypeHouseholdReturned }
+func (HouseholdRemoved) EventType() EventType     { return TypeHouseholdRemoved }
+func (HouseholdCardChanged) EventType() EventType { return TypeHouseholdCardChanged }
+func (FundAllocated) EventType() EventType        { return TypeFundAllocated }
+func (FundIntegrated) EventType() EventType       { return TypeFundIntegrated }
+func (ProjectApproved) EventType() EventType      { return TypeProjectApproved }
+func (ProjectStatusChanged) EventType() EventType { return TypeProjectStatusChanged }
+func (FundsAppropriated) EventType() EventType    { return TypeFundsAppropriated }
+func (ProjectPaid) EventType() EventType          { return TypeProjectPaid }
+func (FundsRecovered) EventType() EventType       { return TypeFundsRecovered }
+func (PayoutMade) EventType() EventType           { return TypePayoutMade }
+func (PayoutBatchAccepted) EventType() EventType  { return TypePayoutBatchAccepted }
+func (BankResultsRecorded) EventType() EventType  { return TypeBankResultsRecorded }
+func (WriteReversed) EventType() EventType        { return TypeWriteReversed }
 
 func (e FundAllocated) Entries() []Posting       { return e.Postings }
 func (e FundIntegrated) Entries() []Posting      { return e.Postings }
@@ -241,44 +239,12 @@ func (e PayoutBatchAccepted) Entries() []Posting { return e.Postings }
 func (e BankResultsRecorded) Entries() []Posting { return e.Postings }
 func (e WriteReversed) Entries() []Posting       { return e.Postings }
 
-// decoders maps each event type to a function that reads its JSON data.
-var decoders = map[string]func([]byte) (Event, error){}
-
-func register[E Event]() {
-	var zero E
-	decoders[zero.EventType()] = func(b []byte) (Event, error) {
-		var e E
-		err := json.Unmarshal(b, &e)
-		return e, err
-	}
-}
-
-func init() {
-	register[LedgerOpened]()
-	register[VillageRegistered]()
-	register[HouseholdRegistered]()
-	register[HouseholdExited]()
-	register[HouseholdReturned]()
-	register[HouseholdRemoved]()
-	register[HouseholdCardChanged]()
-	register[FundAllocated]()
-	register[FundIntegrated]()
-	register[ProjectApproved]()
-	register[ProjectStatusChanged]()
-	register[FundsAppropriated]()
-	register[ProjectPaid]()
-	register[FundsRecovered]()
-	register[PayoutMade]()
-	register[PayoutBatchAccepted]()
-	register[BankResultsRecorded]()
-	register[WriteReversed]()
-}
-
-// DecodeEvent reads an event's data given its type name.
-func DecodeEvent(typ string, data []byte) (Event, error) {
-	dec, ok := decoders[typ]
-	if !ok {
-		return nil, fmt.Errorf("unknown event type %q", typ)
-	}
-	return dec(data)
-}
+func (e FundAllocated) WriteID() string       { return e.ID }
+func (e FundIntegrated) WriteID() string      { return e.ID }
+func (e FundsAppropriated) WriteID() string   { return e.ID }
+func (e ProjectPaid) WriteID() string         { return e.ID }
+func (e FundsRecovered) WriteID() string      { return e.ID }
+func (e PayoutMade) WriteID() string          { return e.ID }
+func (e PayoutBatchAccepted) WriteID() string { return e.ID }
+func (e BankResultsRecorded) WriteID() string { return e.Batch }
+func (e WriteReversed) WriteID() string       { return e.ID }

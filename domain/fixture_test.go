@@ -2,6 +2,7 @@ package domain
 
 import (
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -32,7 +33,11 @@ func (b *book) do(c Command) error {
 		}
 		return err
 	}
+	d, _ := CommandOf(c)
 	for _, e := range events {
+		if !slices.Contains(d.Writes, e.EventType()) {
+			b.t.Fatalf("%s answered %s, which its catalogue entry does not list", c.CommandName(), e.EventType())
+		}
 		if m, ok := e.(MoneyEvent); ok && !Sum(m.Entries()).IsZero() {
 			b.t.Fatalf("%s: postings do not balance: %v", e.EventType(), m.Entries())
 		}

@@ -65,7 +65,7 @@ type LineState struct {
 // Write is a money write that a reversal can name.
 type Write struct {
 	ID         string
-	Type       string // event type
+	Type       EventType
 	Postings   []Posting
 	Project    string // for appropriations and recoveries
 	Amount     Money
@@ -102,7 +102,12 @@ func (s *State) Active(id string) bool {
 
 // Apply records an event's effect. It never fails: the rules were checked
 // when the event was decided, and history must replay even if rules change.
-func (s *State) Apply(e Event) {
+func (s *State) Apply(e Event) { s.apply(e) }
+
+// apply is Apply answering whether it knows the event's type; the
+// catalogue test asks it about every type, so a new event cannot be
+// forgotten here.
+func (s *State) apply(e Event) bool {
 	if m, ok := e.(MoneyEvent); ok {
 		for _, p := range m.Entries() {
 			s.Balances[p.Account] = s.Balances[p.Account].Add(p.Amount)
@@ -182,7 +187,10 @@ func (s *State) Apply(e Event) {
 			target.ReversedBy = e.ID
 			s.projectDelta(w, 1)
 		}
+	default:
+		return false
 	}
+	return true
 }
 
 func (s *State) addWrite(id string, e MoneyEvent, project string, amount Money) {
@@ -194,15 +202,15 @@ func (s *State) addWrite(id string, e MoneyEvent, project string, amount Money) 
 // it reverses, so a reversal of a reversal redoes it.
 func (s *State) projectDelta(w *Write, sign int64) {
 	switch w.Type {
-	case "write.reversed":
+	case TypeWriteReversed:
 		if target := s.Writes[w.Reverses]; target != nil {
 			s.projectDelta(target, -sign)
 		}
-	case "project.appropriated":
+	case TypeFundsAppropriated:
 		if p := s.Projects[w.Project]; p != nil {
 			p.Appropriated = p.Appropriated.Add(w.Amount.MulInt(sign))
 		}
-	case "project.recovered":
+	case TypeFundsRecovered:
 		if p := s.Projects[w.Project]; p != nil {
 			p.Recovered = p.Recovered.Add(w.Amount.MulInt(sign))
 		}

@@ -25,7 +25,7 @@ type movement struct {
 	time      time.Time
 	command   string
 	writeID   string
-	eventType string
+	eventType domain.EventType
 	account   domain.Account
 	amount    domain.Money
 }
@@ -43,7 +43,7 @@ func movements(c *domain.Commit) ([]movement, error) {
 			continue
 		}
 		for _, p := range me.Entries() {
-			out = append(out, movement{c.Seq, c.Time, c.Command, writeID(e), e.EventType(), p.Account, p.Amount})
+			out = append(out, movement{c.Seq, c.Time, c.Command, me.WriteID(), me.EventType(), p.Account, p.Amount})
 		}
 	}
 	return out, nil
@@ -51,7 +51,7 @@ func movements(c *domain.Commit) ([]movement, error) {
 
 func (m movement) record() []string {
 	return []string{strconv.FormatUint(m.seq, 10), m.time.In(chinaZone).Format(time.RFC3339), m.command,
-		m.writeID, m.eventType, string(m.account), m.amount.String()}
+		m.writeID, string(m.eventType), string(m.account), m.amount.String()}
 }
 
 // csvWriter streams the movements as CSV: UTF-8 with a byte-order mark and
@@ -185,30 +185,4 @@ func (s *xlsxWriter) Close() error {
 		return err
 	}
 	return s.f.Write(s.w)
-}
-
-// writeID answers the id of the write an event records: the name a
-// reversal uses, and a bank report's batch.
-func writeID(e domain.Event) string {
-	switch e := e.(type) {
-	case domain.FundAllocated:
-		return e.ID
-	case domain.FundIntegrated:
-		return e.ID
-	case domain.FundsAppropriated:
-		return e.ID
-	case domain.ProjectPaid:
-		return e.ID
-	case domain.FundsRecovered:
-		return e.ID
-	case domain.PayoutMade:
-		return e.ID
-	case domain.PayoutBatchAccepted:
-		return e.ID
-	case domain.BankResultsRecorded:
-		return e.Batch
-	case domain.WriteReversed:
-		return e.ID
-	}
-	return ""
 }

@@ -121,15 +121,15 @@ type batch struct {
 
 // write is a money write a reversal can name, with what undoing it touches.
 type write struct {
-	Type       string       `json:"type"`
-	Polarity   int8         `json:"pol"` // +1 an original write, -1 one that undoes another
-	Reverses   string       `json:"reverses,omitempty"`
-	ReversedBy string       `json:"reversed_by,omitempty"`
-	Project    string       `json:"project,omitempty"`
-	Fund       string       `json:"fund,omitempty"`
-	Payee      string       `json:"payee,omitempty"`
-	Household  string       `json:"household,omitempty"`
-	Amount     domain.Money `json:"amount"`
+	Type       domain.EventType `json:"type"`
+	Polarity   int8             `json:"pol"` // +1 an original write, -1 one that undoes another
+	Reverses   string           `json:"reverses,omitempty"`
+	ReversedBy string           `json:"reversed_by,omitempty"`
+	Project    string           `json:"project,omitempty"`
+	Fund       string           `json:"fund,omitempty"`
+	Payee      string           `json:"payee,omitempty"`
+	Household  string           `json:"household,omitempty"`
+	Amount     domain.Money     `json:"amount"`
 }
 
 // item totals the payout lines that count, per subsidy item (补贴项目).

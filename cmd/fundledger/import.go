@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -41,53 +43,40 @@ type importLine struct {
 	Body      json.RawMessage `json:"body"`
 }
 
-// importKind reads one kind's body into its command; param names the path
-// parameter the kind needs ("project", "household", "batch"), "" for none.
-type importKind struct {
-	param  string
-	decode func(body []byte, param string) (domain.Command, error)
+// params are the path parameters an import line carries as top-level
+// fields, by name: what a catalogue entry's Param may name.
+func (l importLine) params() map[string]string {
+	return map[string]string{"project": l.Project, "household": l.Household, "batch": l.Batch}
 }
 
-// bodyOf makes the decoder of a command whose fields are all in the body;
-// fill sets the field that comes from the path, if any.
-func bodyOf[C domain.Command](param string, fill func(*C, string)) importKind {
-	return importKind{param: param, decode: func(body []byte, p string) (domain.Command, error) {
-		var c C
-		if err := decodeStrictJSON(body, &c); err != nil {
-			return nil, err
-		}
-		if fill != nil {
-			fill(&c, p)
-		}
-		return c, nil
-	}}
+// An import line's kind is the name of its command in the domain's
+// catalogue (allocate, exit_household …), the name its commits store.
+// importAliases are the kinds of earlier versions, by the word a clerk
+// would use, each naming its command, so that existing files still import.
+var importAliases = map[string]string{
+	"ledger":              "open_ledger",
+	"village":             "register_village",
+	"household":           "register_household",
+	"allocation":          "allocate",
+	"integration":         "integrate",
+	"project":             "approve_project",
+	"appropriation":       "appropriate",
+	"payment":             "pay",
+	"recovery":            "recover",
+	"project_status":      "change_project_status",
+	"reversal":            "reverse",
+	"household_exit":      "exit_household",
+	"household_return":    "return_household",
+	"household_removal":   "remove_household",
+	"household_bank_card": "change_bank_card",
 }
 
-// importKinds maps each kind of line to its command: the routes of the API,
-// by the word a clerk would use.
-var importKinds = map[string]importKind{
-	"ledger":         bodyOf[domain.OpenLedger]("", nil),
-	"village":        bodyOf[domain.RegisterVillage]("", nil),
-	"household":      bodyOf[domain.RegisterHousehold]("", nil),
-	"allocation":     bodyOf[domain.Allocate]("", nil),
-	"integration":    bodyOf[domain.Integrate]("", nil),
-	"project":        bodyOf[domain.ApproveProject]("", nil),
-	"appropriation":  bodyOf("project", func(c *domain.Appropriate, p string) { c.Project = p }),
-	"payment":        bodyOf("project", func(c *domain.Pay, p string) { c.Project = p }),
-	"recovery":       bodyOf("project", func(c *domain.Recover, p string) { c.Project = p }),
-	"project_status": bodyOf("project", func(c *domain.ChangeProjectStatus, p string) { c.Project = p }),
-	"payout":         bodyOf[domain.Payout]("", nil),
-	"payout_batch":   bodyOf[domain.PayoutBatch]("", nil),
-	"bank_results":   bodyOf("batch", func(c *domain.RecordBankResults, p string) { c.Batch = p }),
-	"reversal":       bodyOf[domain.Reverse]("", nil),
-	"household_exit": bodyOf("household", func(c *domain.ExitHousehold, p string) { c.Household = p }),
-	"household_return": bodyOf("household", func(c *domain.ReturnHousehold, p string) {
-		c.Household = p
-	}),
-	"household_removal": bodyOf("household", func(c *domain.RemoveHousehold, p string) {
-		c.Household = p
-	}),
-	"household_bank_card": bodyOf("household", func(c *domain.ChangeBankCard, p string) { c.Household = p }),
+// importCommand answers the command an import kind names.
+func importCommand(kind string) (domain.CommandSpec, bool) {
+	if name, ok := importAliases[kind]; ok {
+		kind = name
+	}
+	return domain.CommandNamed(kind)
 }
 
 // decodeStrictJSON is the API's body decoder (internal/strictjson): an
@@ -101,24 +90,25 @@ func parseImportLine(raw []byte, code string) (importLine, domain.Command, error
 	if err := decodeStrictJSON(raw, &l); err != nil {
 		return l, nil, fmt.Errorf("not a write: %v", err)
 	}
-	k, ok := importKinds[l.Kind]
+	d, ok := importCommand(l.Kind)
 	if !ok {
-		return l, nil, fmt.Errorf("kind %q is not one of %s", l.Kind, strings.Join(kindNames(), ", "))
+		return l, nil, fmt.Errorf("kind %q is not one of %s (or an older kind: %s)", l.Kind,
+			strings.Join(commandNames(), ", "), strings.Join(aliasNames(), ", "))
 	}
-	params := map[string]string{"project": l.Project, "household": l.Household, "batch": l.Batch}
-	for _, name := range []string{"project", "household", "batch"} {
+	params := l.params()
+	for _, name := range slices.Sorted(maps.Keys(params)) {
 		v := params[name]
-		if name == k.param && v == "" {
+		if name == d.Param && v == "" {
 			return l, nil, fmt.Errorf("%s needs a top-level %q field", l.Kind, name)
 		}
-		if name != k.param && v != "" {
+		if name != d.Param && v != "" {
 			return l, nil, fmt.Errorf("%s takes no top-level %q field", l.Kind, name)
 		}
 	}
 	if len(bytes.TrimSpace(l.Body)) == 0 || bytes.Equal(bytes.TrimSpace(l.Body), []byte("null")) {
 		return l, nil, fmt.Errorf("%s has no body", l.Kind)
 	}
-	cmd, err := k.decode(l.Body, params[k.param])
+	cmd, err := d.Decode(l.Body, params[d.Param], decodeStrictJSON)
 	if err != nil {
 		return l, nil, fmt.Errorf("%s body: %v", l.Kind, err)
 	}
@@ -128,9 +118,18 @@ func parseImportLine(raw []byte, code string) (importLine, domain.Command, error
 	return l, cmd, nil
 }
 
-func kindNames() []string {
-	names := make([]string, 0, len(importKinds))
-	for k := range importKinds {
+func commandNames() []string {
+	var names []string
+	for _, d := range domain.Commands() {
+		names = append(names, d.Name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func aliasNames() []string {
+	names := make([]string, 0, len(importAliases))
+	for k := range importAliases {
 		names = append(names, k)
 	}
 	sort.Strings(names)
@@ -154,7 +153,7 @@ func runImport(args []string) error {
 	fs := newFlags("import", "fundledger import --data-dir DIR --ledger CODE --file F [--actor NAME]: write a JSON Lines file of requests to a ledger (stop the server first)")
 	dataDir := fs.String("data-dir", "./data", "directory of the embedded store (the server must not be running on it)")
 	code := fs.String("ledger", "", "ledger code (required); a \"ledger\" line in the file must open this one")
-	file := fs.String("file", "", `JSON Lines file, one write a line: {"kind":"allocation","key":"…","body":{…}}; path parameters ("project", "household", "batch") as top-level fields (required)`)
+	file := fs.String("file", "", `JSON Lines file, one write a line: {"kind":"allocate","key":"…","body":{…}}, the kind a command's name (older kinds such as "allocation" still read); path parameters ("project", "household", "batch") as top-level fields (required)`)
 	actor := fs.String("actor", "import", "actor recorded on each commit")
 	if err := parse(fs, args); err != nil {
 		return err

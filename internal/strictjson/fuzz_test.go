@@ -13,28 +13,16 @@ import (
 	"github.com/fundledger/fundledger/internal/strictjson"
 )
 
-// kinds are the request bodies of every write (and of the token route's
-// shape, a flat object), in a fixed order: a fuzz input's first byte picks one.
-var kinds = []func() any{
-	func() any { return new(domain.OpenLedger) },
-	func() any { return new(domain.RegisterVillage) },
-	func() any { return new(domain.RegisterHousehold) },
-	func() any { return new(domain.ExitHousehold) },
-	func() any { return new(domain.ReturnHousehold) },
-	func() any { return new(domain.RemoveHousehold) },
-	func() any { return new(domain.ChangeBankCard) },
-	func() any { return new(domain.Allocate) },
-	func() any { return new(domain.Integrate) },
-	func() any { return new(domain.ApproveProject) },
-	func() any { return new(domain.ChangeProjectStatus) },
-	func() any { return new(domain.Appropriate) },
-	func() any { return new(domain.Pay) },
-	func() any { return new(domain.Recover) },
-	func() any { return new(domain.Payout) },
-	func() any { return new(domain.PayoutBatch) },
-	func() any { return new(domain.RecordBankResults) },
-	func() any { return new(domain.Reverse) },
-}
+// kinds are the request bodies of every write, in the catalogue's fixed
+// order: a fuzz input's first byte picks one.
+var kinds = func() []func() any {
+	var out []func() any
+	for _, d := range domain.Commands() {
+		t := reflect.TypeOf(d.Body)
+		out = append(out, func() any { return reflect.New(t).Interface() })
+	}
+	return out
+}()
 
 // fuzzState is a small open ledger the decoded commands are decided
 // against (Decide does not change it).

@@ -1,0 +1,175 @@
+package domain
+
+import "fmt"
+
+// Payouts to households through the one-card system (一卡通): one at a
+// time, in batches checked against control totals (发放批次), and the
+// bank's report on a batch.
+
+// MaxBatchLines bounds one payout batch; larger payrolls are split.
+const MaxBatchLines = 20000
+
+// BankStatuses are what the bank may report for a batch line.
+var BankStatuses = []string{"paid", "failed", "returned"}
+
+// payee checks that a household may receive a payout.
+func (s *State) payee(field, hid string) error {
+	h, err := s.household(field, hid)
+	if err != nil {
+		return err
+	}
+	if h.Removed {
+		return reject(ErrHouseholdRemoved, field, "household %q was removed from the register (清退); it can receive no payout", hid)
+	}
+	return nil
+}
+
+func (c Payout) decide(s *State) ([]Event, error) {
+	if err := s.newWrite("id", c.ID); err != nil {
+		return nil, err
+	}
+	if err := s.payee("household", c.Household); err != nil {
+		return nil, err
+	}
+	if err := text("item", c.Item, maxName); err != nil {
+		return nil, err
+	}
+	if err := text("period", c.Period, maxText); err != nil {
+		return nil, err
+	}
+	f, err := s.fund(c.Fund)
+	if err != nil {
+		return nil, err
+	}
+	standard, err := amount("standard", c.Standard)
+	if err != nil {
+		return nil, err
+	}
+	amt, err := amount("amount", c.Amount)
+	if err != nil {
+		return nil, err
+	}
+	return s.posted(PayoutMade{ID: c.ID, Household: c.Household, Item: c.Item, Standard: standard, Period: c.Period, Fund: c.Fund,
+		Amount: amt, Postings: transfer(f.Account(), HouseholdAccount(c.Household), amt)})
+}
+
+func (c PayoutBatch) decide(s *State) ([]Event, error) {
+	if err := s.newWrite("id", c.ID); err != nil {
+		return nil, err
+	}
+	f, err := s.fund(c.Fund)
+	if err != nil {
+		return nil, err
+	}
+	if err := text("item", c.Item, maxName); err != nil {
+		return nil, err
+	}
+	if err := text("period", c.Period, maxText); err != nil {
+		return nil, err
+	}
+	standard := Zero
+	if c.Standard != "" {
+		if standard, err = amount("standard", c.Standard); err != nil {
+			return nil, err
+		}
+	}
+	if len(c.Lines) == 0 {
+		return nil, invalid("lines", "a batch needs at least one line")
+	}
+	if len(c.Lines) > MaxBatchLines {
+		return nil, invalid("lines", "a batch holds at most %d lines; split it", MaxBatchLines)
+	}
+	if c.Control.Count < 0 {
+		return nil, invalid("control.count", "control.count must not be negative")
+	}
+	control, err := amount("control.amount", c.Control.Amount)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]BatchLine, len(c.Lines))
+	seen := make(map[string]int, len(c.Lines))
+	total := Zero
+	postings := make([]Posting, 0, len(c.Lines)+1)
+	postings = append(postings, Posting{Account: f.Account()})
+	for i, l := range c.Lines {
+		field := fmt.Sprintf("lines[%d].household", i)
+		if err := s.payee(field, l.Household); err != nil {
+			return nil, err
+		}
+		if first, dup := seen[l.Household]; dup {
+			return nil, reject(ErrDuplicateLine, field, "household %q appears on lines %d and %d; one line per household", l.Household, first, i)
+		}
+		seen[l.Household] = i
+		amt, err := amount(fmt.Sprintf("lines[%d].amount", i), l.Amount)
+		if err != nil {
+			return nil, err
+		}
+		lines[i] = BatchLine{Household: l.Household, Amount: amt}
+		total = total.Add(amt)
+		postings = append(postings, Posting{Account: HouseholdAccount(l.Household), Amount: amt})
+	}
+	if c.Control.Count != len(lines) || !control.Equal(total) {
+		return nil, reject(ErrControlMismatch, "control", "control totals say %d lines and %s yuan, the lines hold %d lines and %s yuan; nothing was recorded",
+			c.Control.Count, control, len(lines), total)
+	}
+	postings[0].Amount = total.Neg()
+	return s.posted(PayoutBatchAccepted{ID: c.ID, Fund: c.Fund, Item: c.Item, Standard: standard, Period: c.Period,
+		Control: Control{Count: c.Control.Count, Amount: control}, Lines: lines, Postings: postings})
+}
+
+// bankMoves lists which bank status a line may move to from its current one:
+// a paid line may still come back (退回); failed and returned lines are final,
+// their money is back in the fund until a new payout re-issues it.
+var bankMoves = map[string][]string{
+	"":     {"paid", "failed", "returned"},
+	"paid": {"returned"},
+}
+
+func (c RecordBankResults) decide(s *State) ([]Event, error) {
+	b, ok := s.Batches[c.Batch]
+	if !ok {
+		return nil, notFound("batch", "payout batch", c.Batch)
+	}
+	if !s.Active(c.Batch) {
+		return nil, reject(ErrBankResult, "batch", "payout batch %q was reversed; it takes no bank results", c.Batch)
+	}
+	if len(c.Lines) == 0 {
+		return nil, invalid("lines", "bank results need at least one line")
+	}
+	f := s.Funds[b.Fund]
+	lines := make([]BankResultLine, len(c.Lines))
+	var postings []Posting
+	seen := map[string]bool{}
+	for i, l := range c.Lines {
+		field := fmt.Sprintf("lines[%d]", i)
+		ls, ok := b.Lines[l.Household]
+		if !ok {
+			return nil, reject(ErrNotFound, field+".household", "household %q has no line in payout batch %q", l.Household, c.Batch)
+		}
+		if seen[l.Household] {
+			return nil, reject(ErrDuplicateLine, field+".household", "household %q is reported twice", l.Household)
+		}
+		seen[l.Household] = true
+		if err := oneOf(field+".status", l.Status, BankStatuses...); err != nil {
+			return nil, err
+		}
+		if err := optionalText(field+".bank_ref", l.BankRef, maxText); err != nil {
+			return nil, err
+		}
+		if err := optionalText(field+".reason", l.Reason, maxName); err != nil {
+			return nil, err
+		}
+		allowed := false
+		for _, next := range bankMoves[ls.Status] {
+			allowed = allowed || next == l.Status
+		}
+		if !allowed {
+			return nil, reject(ErrBankResult, field+".status", "line of household %q is already %s and cannot become %s", l.Household, ls.Status, l.Status)
+		}
+		lines[i] = BankResultLine{Household: l.Household, Status: l.Status, BankRef: l.BankRef, Reason: l.Reason, Amount: ls.Amount}
+		if l.Status != "paid" {
+			postings = append(postings, transfer(HouseholdAccount(l.Household), f.Account(), ls.Amount)...)
+		}
+	}
+	return s.posted(BankResultsRecorded{Batch: c.Batch, Fund: b.Fund, Lines: lines, Postings: postings})
+}
