@@ -126,7 +126,7 @@ func runFrom(ctx context.Context, store eventstore.Store, p *scenario.Plan) erro
 
 // checkSpecFigures checks two seed figures on the resumed model.
 func checkSpecFigures(t *testing.T, m *Model) {
-	s := m.summary()
+	s := m.Summary()
 	if s.Projects.IndustryShare != "0.7580" || s.Integration.Ratio != "0.5224" {
 		t.Errorf("after restart: industry share %s, integration ratio %s", s.Projects.IndustryShare, s.Integration.Ratio)
 	}

@@ -115,7 +115,7 @@ func round(r scenario.Ratio, n int) int {
 // and checks that the summary reports the county's own figures.
 func TestSeed001Summary(t *testing.T) {
 	spec, _, m := loadScenario(t, filepath.Join("..", "testdata", "seed001.json"))
-	s := m.summary()
+	s := m.Summary()
 	checkSpec(t, spec, s)
 
 	// The published figures, literally.
