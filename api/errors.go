@@ -100,7 +100,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	}
 	ae := toError(err)
 	c.Set(ctxErrorCode, ae.Code)
-	if ae.Status >= 500 && ae.Status != http.StatusServiceUnavailable && ae.Status != http.StatusNotImplemented {
+	if ae.Status >= 500 && ae.Status != http.StatusServiceUnavailable {
 		s.log.Error("request failed", "request_id", requestID(c), "err", err)
 	}
 	if ae.RetryAfter > 0 {

@@ -112,7 +112,7 @@ func TestExportFromRunningServerEqualsOfflineExport(t *testing.T) {
 	}
 }
 
-// TestExportAsOfDateEndsAtTheLastCommitOfThatTime: a time cut exports the
+// TestExportAsOfTimeNamesTheLastCommitBeforeIt: a time cut exports the
 // commits at or before it, and the file name says how far that is.
 func TestExportAsOfTimeNamesTheLastCommitBeforeIt(t *testing.T) {
 	e := startEnv(t, "")
