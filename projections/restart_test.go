@@ -110,12 +110,11 @@ func TestRestartResumesFromCheckpoint(t *testing.T) {
 	if err := ReplayInto(ctx, store2, want, Cut{}); err != nil {
 		t.Fatal(err)
 	}
-	_ = p2.Read(ctx, plan.Ledger, Cut{}, func(m *Model) error {
+	mustRead(t, ctx, p2, plan.Ledger, Cut{}, func(m *Model) {
 		if m.Fingerprint() != want.Fingerprint() {
 			t.Errorf("resumed model differs from a replay from zero")
 		}
 		checkSpecFigures(t, m)
-		return nil
 	})
 }
 
