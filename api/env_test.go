@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -251,3 +252,11 @@ func payout(id, fund, amount string) map[string]any {
 }
 
 var errTimeout = errors.New("timeout")
+
+// tick answers a clock that reads start + n seconds the nth time it is
+// read (from 1): as the writers read it once per commit, commit k of a
+// fresh data dir is at start + k seconds.
+func tick(start time.Time) func() time.Time {
+	var n atomic.Int64
+	return func() time.Time { return start.Add(time.Duration(n.Add(1)) * time.Second) }
+}
