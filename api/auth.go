@@ -43,7 +43,7 @@ func (s *Server) authenticate(bearer string) (*Principal, bool) {
 	if s.adminToken != "" && subtle.ConstantTimeCompare([]byte(bearer), []byte(s.adminToken)) == 1 {
 		return &Principal{ID: AdminActor, Role: RoleAdmin}, true
 	}
-	tok, ok := s.Tokens.Lookup(bearer)
+	tok, ok := s.tokens.Lookup(bearer)
 	if !ok {
 		return nil, false
 	}

@@ -6,21 +6,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/fundledger/fundledger/domain"
-	"github.com/fundledger/fundledger/internal/testutil"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/fundledger/fundledger/api"
+	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/eventstore"
 	"github.com/fundledger/fundledger/eventstore/nats"
+	"github.com/fundledger/fundledger/internal/node"
+	"github.com/fundledger/fundledger/internal/testutil"
 	"github.com/fundledger/fundledger/ledger"
-	"github.com/fundledger/fundledger/projections"
 )
 
 const (
@@ -29,24 +30,24 @@ const (
 )
 
 // env is one running server over the embedded JetStream store in dir,
-// reached over real HTTP on 127.0.0.1.
+// wired as serve wires it (node.Open) and reached over real HTTP on
+// 127.0.0.1.
 type env struct {
-	t       testing.TB
-	dir     string
-	store   *nats.Store
-	mgr     *ledger.Manager
-	srv     *api.Server
-	hs      *httptest.Server
-	url     string
-	logs    *testutil.SyncBuffer
-	stopped bool
-	cancel  context.CancelFunc
-	done    chan struct{}
+	t     testing.TB
+	dir   string
+	node  *node.Node
+	store *nats.Store
+	mgr   *ledger.Manager
+	srv   *api.Server
+	url   string
+	logs  *testutil.SyncBuffer
 }
 
 type envOptions struct {
 	noProjections bool
 	readWait      time.Duration
+	// clock, when set, is the writers' clock (the commits' record time).
+	clock func() time.Time
 	// logTo, when set, receives the JSON log lines instead of the
 	// in-memory buffer that tests read (e.logs stays empty).
 	logTo io.Writer
@@ -70,60 +71,29 @@ func startEnv(t testing.TB, dir string, opts ...envOptions) *env {
 		logTo = o.logTo
 	}
 	log := slog.New(slog.NewJSONHandler(logTo, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	ctx := context.Background()
-	store, err := nats.Open(ctx, nats.Options{DataDir: dir, Logger: log})
+	n, err := node.Open(context.Background(), node.Config{DataDir: dir, AdminToken: adminToken, ReadWait: o.readWait,
+		Logger: log, Clock: o.clock, ServedStore: o.storeFor})
 	if err != nil {
-		t.Fatalf("open store: %v", err)
+		t.Fatalf("open node: %v", err)
 	}
-	tokens, err := api.OpenTokens(dir + "/tokens.json")
+	if !o.noProjections {
+		n.Start()
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	metrics := api.NewMetrics()
-	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics, WitnessDir: dir + "/witness",
-		// The newest snapshot vouches for history too: a tail lost with its witness is still caught.
-		Vouchers: func(code string) ([]ledger.Voucher, error) {
-			return projections.NewestSnapshotVoucher(dir+"/projections", code)
-		}})
-	if err := mgr.OpenAll(ctx, projections.SnapshotLedgers(dir+"/projections")...); err != nil { // as serve does: damage is found at start
-		t.Fatalf("open ledgers: %v", err)
-	}
-	proj := projections.New(store, projections.Options{Dir: dir + "/projections", Logger: log,
-		OnDamage: func(code string, firstBad uint64, reason string) { mgr.Quarantine(code, firstBad, reason) }})
-	pctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	if o.noProjections {
-		close(done)
-	} else {
-		go func() { defer close(done); _ = proj.Run(pctx) }()
-	}
-	var served eventstore.Store = store
-	if o.storeFor != nil {
-		served = o.storeFor(store)
-	}
-	srv := api.New(api.Config{Manager: mgr, Store: served, Projector: proj, Tokens: tokens, AdminToken: adminToken,
-		Metrics: metrics, Logger: log, ReadWait: o.readWait})
-	hs := httptest.NewUnstartedServer(srv) // listens on 127.0.0.1
-	hs.Config.RegisterOnShutdown(srv.Closing)
-	hs.Start()
-	e := &env{t: t, dir: dir, store: store, mgr: mgr, srv: srv, hs: hs, url: hs.URL, logs: logs, cancel: cancel, done: done}
+	n.Serve(ln)
+	e := &env{t: t, dir: dir, node: n, store: n.Store.(*nats.Store), mgr: n.Manager, srv: n.Server,
+		url: "http://" + ln.Addr().String(), logs: logs}
 	t.Cleanup(e.stop)
 	return e
 }
 
 // stop shuts down as serve does: HTTP first, then writers, projections, store.
 func (e *env) stop() {
-	if e.stopped {
-		return
-	}
-	e.stopped = true
-	e.srv.Closing()
-	e.hs.Close()
-	e.mgr.Close()
-	e.cancel()
-	<-e.done
-	if err := e.store.Close(); err != nil {
-		e.t.Errorf("store close: %v", err)
+	if err := e.node.Close(); err != nil {
+		e.t.Errorf("shutdown: %v", err)
 	}
 }
 
@@ -282,3 +252,11 @@ func payout(id, fund, amount string) map[string]any {
 }
 
 var errTimeout = errors.New("timeout")
+
+// tick answers a clock that reads start + n seconds the nth time it is
+// read (from 1): as the writers read it once per commit, commit k of a
+// fresh data dir is at start + k seconds.
+func tick(start time.Time) func() time.Time {
+	var n atomic.Int64
+	return func() time.Time { return start.Add(time.Duration(n.Add(1)) * time.Second) }
+}

@@ -100,7 +100,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	}
 	ae := toError(err)
 	c.Set(ctxErrorCode, ae.Code)
-	if ae.Status >= 500 && ae.Status != http.StatusServiceUnavailable && ae.Status != http.StatusNotImplemented {
+	if ae.Status >= 500 && ae.Status != http.StatusServiceUnavailable {
 		s.log.Error("request failed", "request_id", requestID(c), "err", err)
 	}
 	if ae.RetryAfter > 0 {
@@ -119,10 +119,10 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 func (s *Server) damageIn(code string, err error) *ledger.Damage {
 	var seen *projections.DamagedError
 	if errors.As(err, &seen) {
-		return s.Manager.Quarantine(seen.Ledger, seen.Seq, seen.Reason)
+		return s.manager.Quarantine(seen.Ledger, seen.Seq, seen.Reason)
 	}
 	if d := ledger.AsDamage(code, err); d != nil {
-		return s.Manager.Quarantine(d.Ledger, d.FirstBadSeq, d.Reason)
+		return s.manager.Quarantine(d.Ledger, d.FirstBadSeq, d.Reason)
 	}
 	return nil
 }

@@ -123,7 +123,7 @@ func (s *Server) events(c echo.Context) error {
 	page := []commitView{}
 	var next *uint64
 	last := uint64(0)
-	err = s.Store.Read(ctx, code, from, func(r eventstore.Record) error {
+	err = s.store.Read(ctx, code, from, func(r eventstore.Record) error {
 		if r.Seq > head {
 			return errPageFull // only what was durable when the request arrived
 		}
@@ -152,7 +152,7 @@ func (s *Server) events(c echo.Context) error {
 	if !cut.IsZero() {
 		seq, hash = last, ""
 		if last > 0 {
-			if cm, err := s.Manager.Commit(ctx, code, last); err == nil {
+			if cm, err := s.manager.Commit(ctx, code, last); err == nil {
 				hash = cm.Hash
 			}
 		}

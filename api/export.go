@@ -54,7 +54,7 @@ func (s *Server) export(c echo.Context) error {
 		case <-ctx.Done():
 		}
 	}()
-	seq, err := export.Resolve(ctx, s.Store, code, cut)
+	seq, err := export.Resolve(ctx, s.store, code, cut)
 	switch {
 	case errors.Is(err, export.ErrUnknownLedger):
 		return newError(http.StatusNotFound, "unknown_ledger", "ledger %q is not open", code)
@@ -70,7 +70,7 @@ func (s *Server) export(c echo.Context) error {
 	h.Set("Cache-Control", "private, no-store")
 	if !f.Streamed {
 		var buf bytes.Buffer
-		if _, err := export.Write(ctx, s.Store, code, seq, f, &buf); err != nil {
+		if _, err := export.Write(ctx, s.store, code, seq, f, &buf); err != nil {
 			return s.exportFailed(err)
 		}
 		h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
@@ -79,7 +79,7 @@ func (s *Server) export(c echo.Context) error {
 		return err
 	}
 	bw := bufio.NewWriterSize(c.Response(), exportBuffer)
-	res, err := export.Write(ctx, s.Store, code, seq, f, bw)
+	res, err := export.Write(ctx, s.store, code, seq, f, bw)
 	if err == nil {
 		err = bw.Flush()
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -112,23 +113,23 @@ func TestExportFromRunningServerEqualsOfflineExport(t *testing.T) {
 	}
 }
 
-// TestExportAsOfDateEndsAtTheLastCommitOfThatTime: a time cut exports the
+// TestExportAsOfTimeNamesTheLastCommitBeforeIt: a time cut exports the
 // commits at or before it, and the file name says how far that is.
 func TestExportAsOfTimeNamesTheLastCommitBeforeIt(t *testing.T) {
-	e := startEnv(t, "")
+	// The writers' clock moves one second per commit: commit k is at
+	// 2019-07-01 09:00:0k CST, so a time between two commits is known.
+	e := startEnv(t, "", envOptions{clock: tick(time.Date(2019, 7, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)))})
 	seedExportCounty(e)
 	_, aud := e.token("auditor", "")
 	L := "/v1/ledgers/" + county + "/export?format=ndjson"
 	all := e.must(e.call("GET", L, aud, nil), 200)
 	lines := strings.Split(strings.TrimSuffix(string(all.raw), "\n"), "\n")
-	c5, _ := domain.UnmarshalCommit([]byte(lines[4]))
-	c6, _ := domain.UnmarshalCommit([]byte(lines[5]))
-	// Between commit 5 and 6 (the writes above are milliseconds apart).
-	mid := c5.Time.Add(c6.Time.Sub(c5.Time) / 2)
-	if !mid.After(c5.Time) {
-		t.Skip("commits 5 and 6 have the same time")
+	c5, err := domain.UnmarshalCommit([]byte(lines[4]))
+	if err != nil || c5.Seq != 5 || !c5.Time.Equal(time.Date(2019, 7, 1, 1, 0, 5, 0, time.UTC)) {
+		t.Fatalf("commit 5 at %v (%v), want 2019-07-01T01:00:05Z", c5.Time, err)
 	}
-	r := e.must(e.call("GET", L+"&as_of="+mid.UTC().Format(time.RFC3339Nano), aud, nil), 200)
+	mid := "2019-07-01T09:00:05.5+08:00" // between commit 5 and commit 6
+	r := e.must(e.call("GET", L+"&as_of="+url.QueryEscape(mid), aud, nil), 200)
 	if cd := r.header.Get("Content-Disposition"); !strings.Contains(cd, county+"-5.ndjson") {
 		t.Errorf("Content-Disposition %q, want seq 5", cd)
 	}

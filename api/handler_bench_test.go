@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,7 +12,7 @@ import (
 
 	"github.com/fundledger/fundledger/api"
 	"github.com/fundledger/fundledger/eventstore/memory"
-	"github.com/fundledger/fundledger/ledger"
+	"github.com/fundledger/fundledger/internal/node"
 )
 
 // BenchmarkWriteHandler measures what the API itself costs per write, apart
@@ -24,19 +25,18 @@ import (
 //	go test ./api -run '^$' -bench WriteHandler -benchmem -count=5
 func BenchmarkWriteHandler(b *testing.B) {
 	log := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	store := memory.New()
-	tokens, err := api.OpenTokens("")
+	// Wired as serve wires it, over the in-memory store; the projections
+	// are not started, as no read is measured.
+	n, err := node.Open(context.Background(), node.Config{Store: memory.New(), Logger: log})
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, fin, err := tokens.Issue(api.RoleFinance, "", "bench")
+	defer n.Close()
+	_, fin, err := n.Tokens.Issue(api.RoleFinance, "", "bench")
 	if err != nil {
 		b.Fatal(err)
 	}
-	metrics := api.NewMetrics()
-	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics})
-	defer mgr.Close()
-	srv := api.New(api.Config{Manager: mgr, Store: store, Tokens: tokens, Metrics: metrics, Logger: log})
+	srv := n.Server
 	post := func(path, body string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")

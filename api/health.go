@@ -23,11 +23,11 @@ func (s *Server) healthz(c echo.Context) error {
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	if _, err := s.Store.Ledgers(ctx); err != nil {
+	if _, err := s.store.Ledgers(ctx); err != nil {
 		c.Response().Header().Set("Retry-After", "1")
 		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "not_ready", "reason": "the event store does not answer"})
 	}
-	if damaged := s.Manager.DamagedLedgers(); len(damaged) > 0 {
+	if damaged := s.manager.DamagedLedgers(); len(damaged) > 0 {
 		// Not a wait-and-retry: an operator must restore these ledgers.
 		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "damaged",
 			"reason": "ledger history is damaged; writes to these ledgers are refused", "damaged": damaged})

@@ -53,7 +53,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		if code, _ := c.Get(ctxErrorCode).(string); code == "route_not_found" || route == "" {
 			route = "unmatched"
 		}
-		s.Metrics.observeHTTP(req.Method, route, res.Status, took)
+		s.meters.observeHTTP(req.Method, route, res.Status, took)
 		// Room for every attribute the line may carry, so that adding
 		// the actor, ledger, command and sequence of a write does not
 		// copy the slice on every request.

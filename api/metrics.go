@@ -69,7 +69,7 @@ func (m *Metrics) observeHTTP(method, route string, status int, took time.Durati
 func (m *Metrics) Handler() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }
 
 func (s *Server) metrics(c echo.Context) error {
-	s.Metrics.Handler().ServeHTTP(c.Response(), c.Request())
+	s.meters.Handler().ServeHTTP(c.Response(), c.Request())
 	return nil
 }
 
@@ -83,7 +83,7 @@ func (l lagCollector) Describe(ch chan<- *prometheus.Desc) { ch <- lagDesc }
 
 func (l lagCollector) Collect(ch chan<- prometheus.Metric) {
 	s := l.m.server.Load()
-	if s == nil || s.Store == nil || s.Projector == nil {
+	if s == nil || s.store == nil || s.projector == nil {
 		return
 	}
 	for code, lag := range s.lag(context.Background()) {
@@ -95,18 +95,18 @@ func (l lagCollector) Collect(ch chan<- prometheus.Metric) {
 func (s *Server) lag(ctx context.Context) map[string]uint64 {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	codes, err := s.Store.Ledgers(ctx)
+	codes, err := s.store.Ledgers(ctx)
 	if err != nil {
 		return nil
 	}
 	out := make(map[string]uint64, len(codes))
 	for _, code := range codes {
-		head, err := s.Store.Head(ctx, code)
+		head, err := s.store.Head(ctx, code)
 		if err != nil {
 			continue
 		}
 		var lag uint64
-		if p := s.Projector.Seq(code); p < head {
+		if p := s.projector.Seq(code); p < head {
 			lag = head - p
 		}
 		out[code] = lag

@@ -111,7 +111,7 @@ func errorStatuses(r Route) []int {
 	case r.Role != "":
 		out = append(out, 400, 404, 503)
 	case strings.HasPrefix(r.Path, "/v1/public") || strings.HasPrefix(r.Path, "/notice"):
-		out = append(out, 400, 404, 501)
+		out = append(out, 400, 404, 503)
 	}
 	return out
 }
@@ -121,7 +121,7 @@ var statusText = map[int]string{
 	403: "The token's role or ledger scope does not allow this.", 404: "Unknown ledger, village, household, project or fund.",
 	409: "Duplicate id, or Idempotency-Key reused with another body.", 413: "Body too large (1 MiB; uploads 16 MiB).",
 	415: "Wrong Content-Type.", 422: "A ledger rule forbids it (insufficient funds, control totals disagree, removed household …); nothing written.",
-	501: "Reserved; not built yet.", 503: "Read models have not caught up in time; retry after Retry-After seconds.",
+	503: "Read models have not caught up in time; retry after Retry-After seconds.",
 }
 
 func buildOpenAPI(routes []Route) map[string]any {

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -66,14 +68,19 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 }
 
 // TestReadsCarrySeqHeadHashAndAsOf: every read has seq and head_hash, and
-// as_of (a sequence or a time) reads the past.
+// as_of (a sequence, a date or a time) reads the past. The writers' clock
+// is the test's, so each commit's record time is known, not slept for.
 func TestReadsCarrySeqHeadHashAndAsOf(t *testing.T) {
-	e := startEnv(t, "")
+	cst := time.FixedZone("CST", 8*3600)
+	var clock atomic.Int64
+	at := func(day, hour int) { clock.Store(time.Date(2019, 7, day, hour, 0, 0, 0, cst).UnixNano()) }
+	at(1, 9)
+	e := startEnv(t, "", envOptions{clock: func() time.Time { return time.Unix(0, clock.Load()) }})
 	fin := e.seedCounty("10.00")
 	L := "/v1/ledgers/" + county
+	at(2, 10) // 2019-07-02 10:00 CST
 	first := e.must(e.call("POST", L+"/payouts", fin, payout("PO1", "A1", "4.00")), 201)
-	mid := time.Now().UTC()
-	time.Sleep(10 * time.Millisecond)
+	at(3, 10) // 2019-07-03 10:00 CST
 	second := e.must(e.call("POST", L+"/payouts", fin, payout("PO2", "A1", "5.00")), 201)
 	now := e.must(e.call("GET", L+"/balances/funds/A1", fin, nil), 200)
 	if now.str("balance") != "1.00" || now.num("seq") != second.num("seq") || now.str("head_hash") != second.str("hash") {
@@ -83,9 +90,21 @@ func TestReadsCarrySeqHeadHashAndAsOf(t *testing.T) {
 	if past.str("balance") != "6.00" || past.str("head_hash") != first.str("hash") {
 		t.Fatalf("as_of seq read %s", past.raw)
 	}
-	byTime := e.must(e.call("GET", L+"/balances/funds/A1?as_of="+mid.Format(time.RFC3339Nano), fin, nil), 200)
-	if byTime.str("balance") != "6.00" {
-		t.Fatalf("as_of time read %s", byTime.raw)
+	for asOf, want := range map[string]struct{ balance, hash string }{
+		"2019-07-02":                {"6.00", first.str("hash")},  // the end of that day in China
+		"2019-07-03T09:59:59+08:00": {"6.00", first.str("hash")},  // just before the second payout
+		"2019-07-03T02:00:00Z":      {"1.00", second.str("hash")}, // its own time, in UTC
+		"2019-07-03":                {"1.00", second.str("hash")},
+	} {
+		r := e.must(e.call("GET", L+"/balances/funds/A1?as_of="+url.QueryEscape(asOf), fin, nil), 200)
+		if r.str("balance") != want.balance || r.str("head_hash") != want.hash {
+			t.Errorf("as_of %s: balance %s head_hash %.8s, want %s %.8s", asOf, r.str("balance"), r.str("head_hash"), want.balance, want.hash)
+		}
+	}
+	// PO1 and PO2 paid the same item for the same period to H0001.
+	f := e.must(e.call("GET", L+"/findings", fin, nil), 200)
+	if n, _ := f.body["count"].(map[string]any)["duplicate_payout"].(float64); n != 1 {
+		t.Errorf("findings %s, want one duplicate_payout", f.raw)
 	}
 	for _, p := range []string{"/summary", "/findings", "/balances/villages/V001", "/balances/pools/poverty", "/balances/sources/central"} {
 		r := e.must(e.call("GET", L+p, fin, nil), 200)

@@ -110,7 +110,7 @@ func (s *Server) public(c echo.Context, f publicFormat) error {
 	}
 	seq := cut.Seq
 	if cut.IsZero() {
-		seq = s.Projector.Seq(code)
+		seq = s.projector.Seq(code)
 	}
 	host := baseURL(c)
 	key := func(seq uint64) string {
@@ -123,7 +123,7 @@ func (s *Server) public(c echo.Context, f publicFormat) error {
 	}
 	var body bytes.Buffer
 	var built uint64
-	err = s.Projector.Read(ctx, code, cut, func(m *projections.Model) error {
+	err = s.projector.Read(ctx, code, cut, func(m *projections.Model) error {
 		built = m.Seq()
 		return f.render(&body, c, m)
 	})

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -25,26 +24,22 @@ func asOf(c echo.Context) (projections.Cut, error) {
 // durableHead answers the ledger's durable head as the writer knows it, or
 // a 404 for a ledger never opened.
 func (s *Server) durableHead(ctx context.Context, code string) (uint64, string, error) {
-	return s.Manager.Head(ctx, code)
+	return s.manager.Head(ctx, code)
 }
 
 // readModel answers a read from the projections: it waits (bounded by
 // readWait) until they reflect every write acknowledged before the request
-// arrived, then calls fn with the model as of the request's as_of, and
-// answers fn's value with top-level seq and head_hash.
-func (s *Server) readModel(c echo.Context, fn func(m *projections.Model) (any, error)) error {
+// arrived, then answers fn's value for the model as of the request's
+// as_of. Every answer embeds projections.Head, which gives it its
+// top-level seq and head_hash.
+func readModel[T projections.Answer](s *Server, c echo.Context, fn func(m *projections.Model) (T, error)) error {
 	code, cut, head, err := s.readPoint(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	var out any
-	err = s.Projector.Read(ctx, code, cut, func(m *projections.Model) error {
-		v, err := fn(m)
-		if err != nil {
-			return err
-		}
-		out, err = withHead(v, m.Seq(), m.HeadHash())
+	var out T
+	err = s.projector.Read(c.Request().Context(), code, cut, func(m *projections.Model) error {
+		out, err = fn(m)
 		return err
 	})
 	switch {
@@ -80,7 +75,7 @@ func (s *Server) readPoint(c echo.Context) (code string, cut projections.Cut, he
 func (s *Server) waitProjections(ctx context.Context, code string, seq uint64) error {
 	wctx, cancel := context.WithTimeout(ctx, s.readWait)
 	defer cancel()
-	if err := s.Projector.WaitFor(wctx, code, seq); err != nil {
+	if err := s.projector.WaitFor(wctx, code, seq); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -93,23 +88,6 @@ func (s *Server) waitProjections(ctx context.Context, code string, seq uint64) e
 	return nil
 }
 
-// withHead answers v as a JSON object with top-level seq and head_hash.
-func withHead(v any, seq uint64, hash string) (map[string]json.RawMessage, error) {
-	out := map[string]json.RawMessage{}
-	if v != nil {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(b, &out); err != nil {
-			return nil, err
-		}
-	}
-	out["seq"], _ = json.Marshal(seq)
-	out["head_hash"], _ = json.Marshal(hash)
-	return out, nil
-}
-
 func (s *Server) balance(c echo.Context) error {
 	kind, id := c.Param("kind"), c.Param("id")
 	known := false
@@ -119,7 +97,7 @@ func (s *Server) balance(c echo.Context) error {
 	if !known {
 		return newError(http.StatusNotFound, "unknown_kind", "balances are kept for %s; not for %q", strings.Join(projections.Kinds, ", "), kind)
 	}
-	return s.readModel(c, func(m *projections.Model) (any, error) {
+	return readModel(s, c, func(m *projections.Model) (projections.Balance, error) {
 		v, ok := m.Balance(kind, id)
 		if !ok {
 			return nil, newError(http.StatusNotFound, "not_found", "%s %q is not in ledger %s", singular(kind), id, c.Param("ledger"))
@@ -139,25 +117,19 @@ func singular(kind string) string {
 }
 
 func (s *Server) summary(c echo.Context) error {
-	return s.readModel(c, func(m *projections.Model) (any, error) { return m.Summary(), nil })
+	return readModel(s, c, func(m *projections.Model) (projections.Summary, error) { return m.Summary(), nil })
 }
 
-// findings answers the audit findings if the projections compute them, and
-// an empty list until they do.
+// findings answers the audit findings (审计发现) of the ledger.
 func (s *Server) findings(c echo.Context) error {
-	return s.readModel(c, func(m *projections.Model) (any, error) {
-		if f, ok := any(m).(interface{ Findings() any }); ok {
-			return f.Findings(), nil
-		}
-		return map[string]any{"findings": []any{}}, nil
-	})
+	return readModel(s, c, func(m *projections.Model) (projections.Findings, error) { return m.Findings(), nil })
 }
 
 // verify walks the ledger's hash chain and checks it against the head
 // witness; a damaged ledger answers 200 valid:false naming the first bad
 // sequence (the answer is the finding, not a failure of the request).
 func (s *Server) verify(c echo.Context) error {
-	v, err := s.Manager.Verify(c.Request().Context(), c.Param("ledger"))
+	v, err := s.manager.Verify(c.Request().Context(), c.Param("ledger"))
 	if err != nil {
 		return err
 	}
@@ -177,7 +149,7 @@ func (s *Server) publicVerify(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	c.Response().Header().Set("Cache-Control", "public, max-age=60")
-	if d, ok := s.Manager.Damaged(code); ok && seq >= d.FirstBadSeq {
+	if d, ok := s.manager.Damaged(code); ok && seq >= d.FirstBadSeq {
 		// Printed before the loss: the ledger can no longer vouch for it.
 		return c.JSON(http.StatusOK, map[string]any{"valid": false, "seq": seq, "hash": hash})
 	}
@@ -190,7 +162,7 @@ func (s *Server) publicVerify(c echo.Context) error {
 	}
 	valid := false
 	if seq <= head {
-		cm, err := s.Manager.Commit(ctx, code, seq)
+		cm, err := s.manager.Commit(ctx, code, seq)
 		if err != nil {
 			return err
 		}
@@ -201,6 +173,6 @@ func (s *Server) publicVerify(c echo.Context) error {
 
 // lastGood answers the last commit of a damaged ledger known good.
 func (s *Server) lastGood(code string) uint64 {
-	d, _ := s.Manager.Damaged(code)
+	d, _ := s.manager.Damaged(code)
 	return d.Seq
 }

@@ -55,16 +55,15 @@ type Config struct {
 	ReadWait   time.Duration
 }
 
-// Server is fundledger's HTTP interface. Its exported fields are what
-// handlers in other files of this package (and the public pages) use.
+// Server is fundledger's HTTP interface over the wiring of Config.
 type Server struct {
-	Manager   *ledger.Manager
-	Store     eventstore.Store
-	Projector *projections.Projector
-	Tokens    *Tokens
-	Metrics   *Metrics
-	// Echo is the router; every route of Routes is registered on it.
-	Echo *echo.Echo
+	manager   *ledger.Manager
+	store     eventstore.Store
+	projector *projections.Projector
+	tokens    *Tokens
+	meters    *Metrics
+	// router is Echo; every route of Routes is registered on it.
+	router *echo.Echo
 
 	adminToken string
 	log        *slog.Logger
@@ -97,17 +96,17 @@ func New(cfg Config) *Server {
 		cfg.ReadWait = DefaultReadWait
 	}
 	s := &Server{
-		Manager: cfg.Manager, Store: cfg.Store, Projector: cfg.Projector, Tokens: cfg.Tokens, Metrics: cfg.Metrics,
+		manager: cfg.Manager, store: cfg.Store, projector: cfg.Projector, tokens: cfg.Tokens, meters: cfg.Metrics,
 		adminToken: cfg.AdminToken, log: cfg.Logger, readWait: cfg.ReadWait, closing: make(chan struct{}),
 		follows: newFollowHub(cfg.Store, cfg.Logger, MaxFollowers),
 	}
-	s.Metrics.watch(s)
+	s.meters.watch(s)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
 	e.JSONSerializer = plainJSON{}
 	e.Use(s.observe, s.deadlines, middleware.Recover())
-	s.Echo = e
+	s.router = e
 	s.routes = s.table()
 	for _, r := range s.routes {
 		mw := []echo.MiddlewareFunc{}
@@ -120,7 +119,7 @@ func New(cfg Config) *Server {
 }
 
 // ServeHTTP makes the server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.Echo.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
 
 // Routes answers the route table the router was built from.
 func (s *Server) Routes() []Route { return s.routes }

@@ -27,7 +27,7 @@ func TestShutdownEndsStreamsAndFinishes(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := e.srv.Shutdown(ctx, e.hs.Config); err != nil {
+	if err := e.node.Shutdown(ctx); err != nil {
 		t.Fatalf("shutdown with an open event stream: %v", err)
 	}
 	select {

@@ -109,7 +109,7 @@ func TestLedgerCodeMustBeACountyCode(t *testing.T) {
 	e.must(e.call("POST", "/v1/ledgers", fin, map[string]any{"code": "110101", "name": "东城区"}), 201)
 }
 
-// TestOneIDNumberOneHousehold: a second household with the same ID number,
+// TestOneIDNumberOneHouseholdOverHTTP: a second household with the same ID number,
 // even written with a lower-case x, answers 422 duplicate_id_number.
 func TestOneIDNumberOneHouseholdOverHTTP(t *testing.T) {
 	e := startEnv(t, "", envOptions{noProjections: true})

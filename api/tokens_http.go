@@ -45,7 +45,7 @@ func (s *Server) createToken(c echo.Context) error {
 	if len(req.Label) > 128 {
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "label", Message: "label is longer than 128 characters"}
 	}
-	tok, bearer, err := s.Tokens.Issue(req.Role, req.Ledger, req.Label)
+	tok, bearer, err := s.tokens.Issue(req.Role, req.Ledger, req.Label)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (s *Server) createToken(c echo.Context) error {
 
 func (s *Server) revokeToken(c echo.Context) error {
 	id := c.Param("id")
-	if err := s.Tokens.Revoke(id); err != nil {
+	if err := s.tokens.Revoke(id); err != nil {
 		if errors.Is(err, ErrTokenNotFound) {
 			return newError(http.StatusNotFound, "not_found", "no token has id %q", id)
 		}

@@ -66,7 +66,7 @@ func (s *Server) submit(c echo.Context, code string, cmd domain.Command, body []
 			Message: "Idempotency-Key must be at most 128 printable ASCII characters"}
 	}
 	c.Set("command", cmd.CommandName())
-	res, err := s.Manager.Submit(r.Context(), code, ledger.Request{
+	res, err := s.manager.Submit(r.Context(), code, ledger.Request{
 		Command: cmd, Actor: actor(c), IdempotencyKey: key, RequestHash: requestHash(r, body),
 	})
 	if err != nil {
@@ -75,8 +75,8 @@ func (s *Server) submit(c echo.Context, code string, cmd domain.Command, body []
 	// Wake the projections only for a ledger they do not follow yet: a
 	// followed ledger's commits reach them through the store, and each
 	// Notify costs the projector a listing of the store's ledgers.
-	if s.Projector != nil && s.Projector.Seq(code) == 0 {
-		s.Projector.Notify(code)
+	if s.projector != nil && s.projector.Seq(code) == 0 {
+		s.projector.Notify(code)
 	}
 	if res.Replayed {
 		c.Response().Header().Set("Idempotent-Replayed", "true")

@@ -125,12 +125,15 @@ func copyRecords(t *testing.T, from, to eventstore.Store, upTo uint64) {
 	t.Helper()
 	ctx := context.Background()
 	var recs [][]byte
-	_ = from.Read(ctx, code, 1, func(r eventstore.Record) error {
+	err := from.Read(ctx, code, 1, func(r eventstore.Record) error {
 		if r.Seq <= upTo {
 			recs = append(recs, r.Data)
 		}
 		return nil
 	})
+	if err != nil || uint64(len(recs)) != upTo {
+		t.Fatalf("copied %d of %d records: %v", len(recs), upTo, err)
+	}
 	if _, err := to.Append(ctx, code, 0, recs); err != nil {
 		t.Fatal(err)
 	}

@@ -82,11 +82,10 @@ func TestAsOfFromSnapshotsEqualsReplay(t *testing.T) {
 			}
 		}
 		// Live equals a replay of everything.
-		_ = p.Read(ctx, testLedger, Cut{}, func(m *Model) error {
+		mustRead(t, ctx, p, testLedger, Cut{}, func(m *Model) {
 			if m.Fingerprint() != fresh(t, store, Cut{}).Fingerprint() {
 				t.Fatalf("live model differs from a fresh replay")
 			}
-			return nil
 		})
 		if err := p.Read(ctx, testLedger, Cut{Seq: head + 1}, func(*Model) error { return nil }); !errors.Is(err, ErrBeyondHead) {
 			t.Fatalf("as of seq past the head: %v", err)

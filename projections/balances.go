@@ -8,11 +8,28 @@ import (
 )
 
 // Head is what every answer starts with: the ledger, the last sequence it
-// reflects and that commit's hash.
+// reflects and that commit's hash. It is the one place a read's top-level
+// seq and head_hash come from: every answer embeds it, filled by
+// Model.head.
 type Head struct {
 	Ledger   string `json:"ledger"`
 	Seq      uint64 `json:"seq"`
 	HeadHash string `json:"head_hash"`
+}
+
+// Answer is a read of the model: a value that embeds Head, so it says
+// which ledger, sequence and hash it reflects. Only this package's answer
+// types satisfy it, and the api answers nothing else from the model.
+type Answer interface{ reflects() Head }
+
+func (h Head) reflects() Head { return h }
+
+// Balance is the answer of GET …/balances/{kind}/{id}: a ProjectBalance,
+// VillageBalance, HouseholdBalance, FundBalance, SourceBalance,
+// PayeeBalance or PoolBalance. Each has received, spent and balance.
+type Balance interface {
+	Answer
+	balanceFlow() Flow
 }
 
 // Flow is received, spent and balance (= received − spent), net of
@@ -22,6 +39,8 @@ type Flow struct {
 	Spent    domain.Money `json:"spent"`
 	Balance  domain.Money `json:"balance"`
 }
+
+func (f Flow) balanceFlow() Flow { return f }
 
 func (f *Flow) add(o Flow) {
 	f.Received, f.Spent, f.Balance = f.Received.Add(o.Received), f.Spent.Add(o.Spent), f.Balance.Add(o.Balance)
@@ -41,36 +60,38 @@ const (
 // Kinds lists the balance kinds.
 var Kinds = []string{KindProjects, KindVillages, KindHouseholds, KindFunds, KindSources, KindPayees, KindPools}
 
-// Balance answers the JSON-ready balance of one thing of a kind, or false if
-// the kind or the id is unknown. Kinds: projects, villages, households,
+// Balance answers the balance of one thing of a kind, or false if the kind
+// or the id is unknown. Kinds: projects, villages, households,
 // funds (an allocation or integration id), sources (central, provincial,
 // municipal, county, other; also farm for integrated farm funds), payees (a
 // name) and pools (poverty, integrated).
-func (m *Model) Balance(kind, id string) (any, bool) {
-	var (
-		v  any
-		ok bool
-	)
+func (m *Model) Balance(kind, id string) (Balance, bool) {
 	switch kind {
 	case KindProjects:
-		v, ok = m.projectBalance(id)
+		return some(m.projectBalance(id))
 	case KindVillages:
-		v, ok = m.villageBalance(id)
+		return some(m.villageBalance(id))
 	case KindHouseholds:
-		v, ok = m.householdBalance(id)
+		return some(m.householdBalance(id))
 	case KindFunds:
-		v, ok = m.fundBalance(id)
+		return some(m.fundBalance(id))
 	case KindSources:
-		v, ok = m.sourceBalance(id)
+		return some(m.sourceBalance(id))
 	case KindPayees:
-		v, ok = m.payeeBalance(id)
+		return some(m.payeeBalance(id))
 	case KindPools:
-		v, ok = m.poolBalance(id)
+		return some(m.poolBalance(id))
 	}
+	return nil, false
+}
+
+// some answers b as a Balance when ok, and a nil Balance (not a zero
+// value in an interface) when not.
+func some[B Balance](b B, ok bool) (Balance, bool) {
 	if !ok {
 		return nil, false
 	}
-	return v, true
+	return b, true
 }
 
 // IDs lists the ids of a kind in sorted order (for exports and the replay CLI).

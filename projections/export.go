@@ -10,15 +10,15 @@ import (
 // summary and every balance of every kind.
 type Export struct {
 	Head
-	Summary  Summary                   `json:"summary"`
-	Balances map[string]map[string]any `json:"balances"` // kind → id → balance
+	Summary  Summary                       `json:"summary"`
+	Balances map[string]map[string]Balance `json:"balances"` // kind → id → balance
 }
 
 // Export answers the summary and all balances.
 func (m *Model) Export() Export {
-	out := Export{Head: m.head(), Summary: m.summary(), Balances: map[string]map[string]any{}}
+	out := Export{Head: m.head(), Summary: m.Summary(), Balances: map[string]map[string]Balance{}}
 	for _, kind := range Kinds {
-		byID := map[string]any{}
+		byID := map[string]Balance{}
 		for _, id := range m.IDs(kind) {
 			if v, ok := m.Balance(kind, id); ok {
 				byID[id] = v
@@ -46,29 +46,9 @@ func (m *Model) WriteCSV(w io.Writer) error {
 			if !ok {
 				continue
 			}
-			f := flowOf(v)
+			f := v.balanceFlow()
 			_ = cw.Write([]string{kind, id, f.Received.String(), f.Spent.String(), f.Balance.String(), seq, m.st.Hash})
 		}
 	}
 	return cw.Flush()
-}
-
-func flowOf(v any) Flow {
-	switch b := v.(type) {
-	case ProjectBalance:
-		return b.Flow
-	case VillageBalance:
-		return b.Flow
-	case HouseholdBalance:
-		return b.Flow
-	case FundBalance:
-		return b.Flow
-	case SourceBalance:
-		return b.Flow
-	case PayeeBalance:
-		return b.Flow
-	case PoolBalance:
-		return b.Flow
-	}
-	return Flow{}
 }

@@ -34,7 +34,7 @@ type Findings struct {
 // the register (对象不精准), cancelled projects whose money was not reclaimed
 // (未实施项目未收回), and funds of an earlier fiscal year still unspent
 // (资金闲置). Only lines whose money stands with the household count.
-func (m *Model) Findings() any {
+func (m *Model) Findings() Findings {
 	out := Findings{Head: m.head(), Count: map[string]int{}, Findings: []Finding{}}
 	add := func(f Finding) {
 		out.Findings = append(out.Findings, f)

@@ -49,7 +49,7 @@ func TestFindingsNameWhatAuditorsHunt(t *testing.T) {
 	do(domain.Appropriate{Project: "PJ1", ID: "AP1", Fund: "A1", Amount: "1000.00"})
 	do(domain.ChangeProjectStatus{Project: "PJ1", Status: "cancelled", Date: "2019-08-01"})
 	do(domain.Reverse{ID: "R1", Reverses: "P1", Reason: "重复"}) // after this, no duplicate for H1 remains...
-	f := m.Findings().(Findings)
+	f := m.Findings()
 	want := map[string]int{"over_standard": 1, "ineligible_payout": 1, "unreclaimed_project": 1}
 	for k, n := range want {
 		if f.Count[k] != n {
@@ -60,7 +60,7 @@ func TestFindingsNameWhatAuditorsHunt(t *testing.T) {
 		t.Errorf("a reversed duplicate is still reported: %+v", f.Findings)
 	}
 	do(pay("P4", "H1", "5000.00")) // ...until it is paid twice again
-	if f := m.Findings().(Findings); f.Count["duplicate_payout"] != 1 || f.Findings[0].Amount.String() != "5000.00" {
+	if f := m.Findings(); f.Count["duplicate_payout"] != 1 || f.Findings[0].Amount.String() != "5000.00" {
 		t.Errorf("duplicate not found: %+v", f.Findings)
 	}
 }

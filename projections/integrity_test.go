@@ -173,11 +173,10 @@ func TestResignedSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := freshAt(t, ctx, store, plan.Ledger, Cut{})
-	_ = p2.Read(ctx, plan.Ledger, Cut{}, func(m *Model) error {
+	mustRead(t, ctx, p2, plan.Ledger, Cut{}, func(m *Model) {
 		if publicView(t, m) != publicView(t, want) {
 			t.Error("the projector serves a snapshot re-signed without the key")
 		}
-		return nil
 	})
 	if !strings.Contains(logs.String(), p.snaps.file(noKey)) || !strings.Contains(logs.String(), "signature") {
 		t.Errorf("no warning names %s; log:\n%s", p.snaps.file(noKey), logs)
@@ -218,11 +217,10 @@ func TestSnapshotFilesArePrivate(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := freshAt(t, ctx, store, plan.Ledger, Cut{})
-	_ = p.Read(ctx, plan.Ledger, Cut{}, func(m *Model) error {
+	mustRead(t, ctx, p, plan.Ledger, Cut{}, func(m *Model) {
 		if m.Fingerprint() != want.Fingerprint() {
 			t.Error("the model is not a replay of the log")
 		}
-		return nil
 	})
 	stop() // writes the checkpoint: a snapshot of the new format at the head
 	if logs.String() != "" {

@@ -110,12 +110,11 @@ func TestRestartResumesFromCheckpoint(t *testing.T) {
 	if err := ReplayInto(ctx, store2, want, Cut{}); err != nil {
 		t.Fatal(err)
 	}
-	_ = p2.Read(ctx, plan.Ledger, Cut{}, func(m *Model) error {
+	mustRead(t, ctx, p2, plan.Ledger, Cut{}, func(m *Model) {
 		if m.Fingerprint() != want.Fingerprint() {
 			t.Errorf("resumed model differs from a replay from zero")
 		}
 		checkSpecFigures(t, m)
-		return nil
 	})
 }
 
@@ -126,7 +125,7 @@ func runFrom(ctx context.Context, store eventstore.Store, p *scenario.Plan) erro
 
 // checkSpecFigures checks two seed figures on the resumed model.
 func checkSpecFigures(t *testing.T, m *Model) {
-	s := m.summary()
+	s := m.Summary()
 	if s.Projects.IndustryShare != "0.7580" || s.Integration.Ratio != "0.5224" {
 		t.Errorf("after restart: industry share %s, integration ratio %s", s.Projects.IndustryShare, s.Integration.Ratio)
 	}

@@ -121,9 +121,7 @@ type SummaryPayouts struct {
 }
 
 // Summary answers the county summary.
-func (m *Model) Summary() any { return m.summary() }
-
-func (m *Model) summary() Summary {
+func (m *Model) Summary() Summary {
 	s := Summary{Head: m.head(), Name: m.st.Info.Name}
 	if !m.st.Time.IsZero() {
 		t := m.st.Time

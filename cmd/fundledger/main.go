@@ -16,7 +16,7 @@ const usage = `fundledger — an event-sourced ledger for poverty-alleviation fu
 Usage:
   fundledger serve   [--addr 127.0.0.1:8080] [--data-dir ./data] [--demo]
   fundledger demo    [--data-dir ./data]
-  fundledger verify  --data-dir DIR [--ledger CODE]
+  fundledger verify  --data-dir DIR [--ledger CODE] [--deep]
   fundledger replay  --data-dir DIR --ledger CODE [--as-of 2019-06-30|--seq N] [--out F]
   fundledger replay  --from FILE.ndjson [--as-of 2019-06-30|--seq N] [--out F]
   fundledger rebuild --data-dir DIR [--ledger CODE]
@@ -24,6 +24,7 @@ Usage:
   fundledger export  --data-dir DIR --ledger CODE --format ndjson|csv|xlsx|iati [--as-of 2019-06-30|--seq N] --out F
   fundledger restore --from FILE.ndjson --data-dir NEW [--ledger CODE] [--seq N]
   fundledger token   create --role finance|auditor [--ledger CODE] [--server URL]
+  fundledger token   revoke --id TOKEN_ID [--server URL]
 
 Run "fundledger <command> --help" for a command's flags. Every flag also
 reads an environment variable FUNDLEDGER_<FLAG> (e.g. FUNDLEDGER_DATA_DIR).

@@ -8,13 +8,13 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
 	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/eventstore"
 	"github.com/fundledger/fundledger/eventstore/nats"
 	"github.com/fundledger/fundledger/internal/datadir"
+	"github.com/fundledger/fundledger/internal/node"
 	"github.com/fundledger/fundledger/ledger"
 	"github.com/fundledger/fundledger/projections"
 )
@@ -58,7 +58,7 @@ func openOffline(ctx context.Context, dataDir string) (*lockedStore, error) {
 }
 
 // witnessDir is where a data dir keeps its ledgers' head witnesses.
-func witnessDir(dataDir string) string { return filepath.Join(dataDir, "witness") }
+func witnessDir(dataDir string) string { return node.WitnessDir(dataDir) }
 
 // ledgerCodes answers the one ledger asked for, or every ledger in the store.
 func ledgerCodes(ctx context.Context, store eventstore.Store, code string) ([]string, error) {

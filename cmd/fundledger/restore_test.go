@@ -12,11 +12,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fundledger/fundledger/api"
 	"github.com/fundledger/fundledger/eventstore/memory"
-	"github.com/fundledger/fundledger/eventstore/nats"
+	"github.com/fundledger/fundledger/internal/node"
 	"github.com/fundledger/fundledger/ledger"
-	"github.com/fundledger/fundledger/projections"
 )
 
 // captureStderr runs fn with os.Stderr going to a file, and answers what
@@ -226,29 +224,15 @@ func firstFund(t *testing.T, file string) string {
 // paths read with an admin token, and stops it.
 func servedReads(t *testing.T, dir string, paths []string) []string {
 	t.Helper()
-	ctx := context.Background()
-	store, err := nats.Open(ctx, nats.Options{DataDir: dir, Logger: quietLog()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tokens, err := api.OpenTokens(filepath.Join(dir, "tokens.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mgr := ledger.NewManager(store, ledger.Options{Logger: quietLog()})
-	proj := projections.New(store, projections.Options{Dir: filepath.Join(dir, "projections"), Logger: quietLog()})
-	pctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); _ = proj.Run(pctx) }()
 	const admin = "restore-test-admin"
-	hs := httptest.NewServer(api.New(api.Config{Manager: mgr, Store: store, Projector: proj, Tokens: tokens, AdminToken: admin, Logger: quietLog()}))
-	defer func() {
-		hs.Close()
-		mgr.Close()
-		cancel()
-		<-done
-		store.Close()
-	}()
+	n, err := node.Open(context.Background(), node.Config{DataDir: dir, AdminToken: admin, Logger: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	n.Start()
+	hs := httptest.NewServer(n.Server)
+	defer hs.Close()
 	var out []string
 	for _, p := range paths {
 		req, _ := http.NewRequest("GET", hs.URL+p, nil)

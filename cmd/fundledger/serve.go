@@ -4,37 +4,30 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/fundledger/fundledger/api"
-	"github.com/fundledger/fundledger/eventstore/nats"
 	"github.com/fundledger/fundledger/internal/datadir"
-	"github.com/fundledger/fundledger/ledger"
-	"github.com/fundledger/fundledger/projections"
+	"github.com/fundledger/fundledger/internal/node"
 )
 
 func init() { commands["serve"] = runServe }
 
 // Shutdown bounds. SIGTERM must end the process within 10 s whatever the
 // clients do (a service manager kills it soon after): HTTP gets
-// httpShutdownLimit to let in-flight requests finish, then its connections
-// are cut (live event streams end at once; slow uploads and clients that
-// do not read are cut at the bound); the rest is for the writers to finish
-// the group they are committing, the projections' checkpoint and the
-// store's close. Past shutdownLimit the process exits regardless.
-const (
-	httpShutdownLimit = 7 * time.Second
-	shutdownLimit     = 9500 * time.Millisecond
-)
+// node.HTTPShutdownLimit (7 s) to let in-flight requests finish, then its
+// connections are cut (live event streams end at once; slow uploads and
+// clients that do not read are cut at the bound); the rest is for the
+// writers to finish the group they are committing, the projections'
+// checkpoint and the store's close. Past shutdownLimit the process exits
+// regardless.
+const shutdownLimit = 9500 * time.Millisecond
 
 // runServe starts the embedded store, the projections and the HTTP API, and
 // shuts them down cleanly on SIGINT or SIGTERM: in-flight requests finish,
@@ -67,67 +60,42 @@ func runServe(args []string) error {
 		return err
 	}
 	defer lock.Release()
-	store, err := nats.Open(ctx, nats.Options{DataDir: *dataDir, URL: *natsURL, Logger: log})
+	// serve --demo without an admin token makes one for this run; the
+	// server must know it before it starts.
+	adminGenerated := false
+	if *withDemo && *adminToken == "" {
+		*adminToken, adminGenerated = randomToken("adm_"), true
+	}
+	n, err := node.Open(ctx, node.Config{DataDir: *dataDir, NATSURL: *natsURL, AdminToken: *adminToken,
+		ReadWait: *readWait, Logger: log})
 	if err != nil {
 		return err
 	}
-	var stopAt time.Time // when shutdown began; the store closes last
+	var stopAt time.Time // when shutdown began
 	defer func() {
-		if err := store.Close(); err != nil {
-			log.Error("store close", "err", err)
-		}
+		_ = n.Close() // on an early return; after a signal, Shutdown below has done it
 		if !stopAt.IsZero() {
 			log.Info("fundledger stopped", "took", time.Since(stopAt).Round(time.Millisecond).String())
 		}
 	}()
-	tokens, err := api.OpenTokens(filepath.Join(*dataDir, "tokens.json"))
-	if err != nil {
-		return err
-	}
-	metrics := api.NewMetrics()
-	mgr := ledger.NewManager(store, ledger.Options{Logger: log, Observer: metrics, WitnessDir: witnessDir(*dataDir),
-		// The newest snapshot vouches for history too: a tail lost with its witness is still caught.
-		Vouchers: func(code string) ([]ledger.Voucher, error) {
-			return projections.NewestSnapshotVoucher(filepath.Join(*dataDir, "projections"), code)
-		}})
-	defer mgr.Close()
-	// Find damaged ledgers now, so /readyz names them before the first write.
-	if err := mgr.OpenAll(ctx, projections.SnapshotLedgers(filepath.Join(*dataDir, "projections"))...); err != nil {
-		return err
-	}
 
 	var banner *demoBanner
 	if *withDemo {
-		if banner, err = prepareDemo(ctx, log, store, mgr, tokens, adminToken); err != nil {
+		if banner, err = prepareDemo(ctx, log, n.Store, n.Manager, n.Tokens, adminToken); err != nil {
 			return err
 		}
+		banner.adminGenerated = adminGenerated
 	}
 	if *adminToken == "" {
 		log.Warn("FUNDLEDGER_ADMIN_TOKEN is not set: no admin token, so no new tokens can be issued over HTTP")
 	}
 
-	proj := projections.New(store, projections.Options{Dir: filepath.Join(*dataDir, "projections"), Logger: log,
-		// A snapshot that saw history the store no longer holds: quarantine.
-		OnDamage: func(code string, firstBad uint64, reason string) { mgr.Quarantine(code, firstBad, reason) }})
-	projCtx, stopProj := context.WithCancel(context.Background())
-	projDone := make(chan struct{})
-	go func() {
-		defer close(projDone)
-		if err := proj.Run(projCtx); err != nil && !errors.Is(err, context.Canceled) {
-			log.Error("projections stopped", "err", err)
-		}
-	}()
-	defer func() { stopProj(); <-projDone }() // before the store closes: the final checkpoint
-
-	srv := api.New(api.Config{Manager: mgr, Store: store, Projector: proj, Tokens: tokens, AdminToken: *adminToken,
-		Metrics: metrics, Logger: log, ReadWait: *readWait})
+	n.Start()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	hs := srv.HTTPServer(*addr)
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	errc := n.Serve(ln)
 	base := "http://" + ln.Addr().String()
 	log.Info("fundledger serving", "addr", base, "data_dir", *dataDir)
 	if banner != nil {
@@ -147,14 +115,11 @@ func runServe(args []string) error {
 		log.Error("shutdown did not finish in time; exiting", "limit", shutdownLimit)
 		os.Exit(1)
 	})
-	shutdown, cancel := context.WithTimeout(context.Background(), httpShutdownLimit)
+	shutdown, cancel := context.WithTimeout(context.Background(), node.HTTPShutdownLimit)
 	defer cancel()
-	if err := srv.Shutdown(shutdown, hs); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := n.Shutdown(shutdown); err != nil {
 		log.Warn("http shutdown", "err", err)
 	}
-	mgr.Close()
-	stopProj()
-	<-projDone
 	return nil
 }
 

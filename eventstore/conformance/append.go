@@ -32,7 +32,7 @@ func (s *suite) orderAndGapFree(t *testing.T) {
 	}
 }
 
-// staleExpected: an append whose expected head is not the head is refused
+// staleExpectedConflicts: an append whose expected head is not the head is refused
 // with ErrConflict and leaves the ledger as it was.
 func (s *suite) staleExpectedConflicts(t *testing.T) {
 	st := s.store(t)

@@ -26,7 +26,8 @@ const (
 	hdrCount    = "Fundledger-Count"
 )
 
-// frameOverhead is the bytes a frame adds to its records.
+// frameSize is the bytes a frame of records takes: a version byte, a
+// record count and each record with its length.
 func frameSize(records [][]byte) int {
 	n := 1 + 4
 	for _, r := range records {

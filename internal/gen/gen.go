@@ -61,7 +61,7 @@ func Draw(t *rapid.T, n int) domain.Command {
 	}
 }
 
-// Genesis registers the universe genCommand draws from.
+// Genesis registers the universe Draw draws from.
 func Genesis() []domain.Command {
 	cmds := []domain.Command{domain.OpenLedger{Code: "341504", Name: "某县"}, domain.RegisterVillage{ID: "V0", Name: "罗田村", Township: "某镇"}}
 	for i := 0; i < 4; i++ {

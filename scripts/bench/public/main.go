@@ -16,17 +16,13 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"sort"
 	"sync"
 	"time"
 
-	"github.com/fundledger/fundledger/api"
-	flnats "github.com/fundledger/fundledger/eventstore/nats"
 	"github.com/fundledger/fundledger/internal/demo"
-	"github.com/fundledger/fundledger/ledger"
-	"github.com/fundledger/fundledger/projections"
+	"github.com/fundledger/fundledger/internal/node"
 )
 
 func main() {
@@ -56,30 +52,20 @@ func run(clients int, d time.Duration) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := flnats.Open(ctx, flnats.Options{DataDir: dir, Logger: quiet})
+	n, err := node.Open(ctx, node.Config{DataDir: dir, Logger: quiet})
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	mgr := ledger.NewManager(store, ledger.Options{Logger: quiet})
-	defer mgr.Close()
-	if _, err := demo.Load(ctx, mgr, demo.Build(2000)); err != nil {
+	defer n.Close()
+	if _, err := demo.Load(ctx, n.Manager, demo.Build(2000)); err != nil {
 		return err
 	}
-	proj := projections.New(store, projections.Options{Dir: filepath.Join(dir, "projections"), Logger: quiet})
-	go proj.Run(ctx)
-	tokens, err := api.OpenTokens(filepath.Join(dir, "tokens.json"))
-	if err != nil {
-		return err
-	}
-	srv := api.New(api.Config{Manager: mgr, Store: store, Projector: proj, Tokens: tokens, Logger: quiet})
+	n.Start()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv}
-	go hs.Serve(ln)
-	defer hs.Close()
+	n.Serve(ln)
 	base := "http://" + ln.Addr().String()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
 
