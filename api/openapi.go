@@ -202,6 +202,13 @@ func buildOpenAPI(routes []Route) map[string]any {
 		"Read": map[string]any{"type": "object", "required": []string{"seq", "head_hash"},
 			"description": "Every read: seq is the last ledger sequence it reflects, head_hash that commit's hash.",
 			"properties":  map[string]any{"seq": map[string]any{"type": "integer"}, "head_hash": hash}},
+		"List": map[string]any{"type": "object", "required": []string{"seq", "head_hash", "items"},
+			"description": "A page of a list: items in byte order of id, each with id and its balance's received, spent, balance (a batch: amount); next_page_token is absent on the last page.",
+			"properties": map[string]any{"seq": map[string]any{"type": "integer"}, "head_hash": hash,
+				"items":           map[string]any{"type": "array", "items": map[string]any{"type": "object", "required": []string{"id"}}},
+				"next_page_token": map[string]any{"type": "string"}}},
+		"Ledgers": map[string]any{"type": "object", "required": []string{"ledgers"}, "properties": map[string]any{
+			"ledgers": map[string]any{"type": "array", "items": map[string]any{"type": "object", "required": []string{"ledger", "seq", "head_hash"}}}}},
 		"Events": map[string]any{"type": "object", "required": []string{"seq", "head_hash", "commits", "next_from_seq"}, "properties": map[string]any{
 			"seq": map[string]any{"type": "integer"}, "head_hash": map[string]any{"type": "string"},
 			"commits":       map[string]any{"type": "array", "items": map[string]any{"type": "object"}},

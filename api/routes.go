@@ -67,11 +67,14 @@ func (s *Server) table() []Route {
 			return rt
 		}(),
 
+		{Method: http.MethodGet, Path: "/v1/ledgers", Role: RoleAuditor, OpID: "ledgers", Summary: "The ledgers this token may read, each with its head (seq, head_hash).", Tag: "reads", Status: 200, Answer: "Ledgers", handler: s.ledgers},
+
 		// Public (no token).
 		{Method: http.MethodGet, Path: "/v1/public/ledgers/:ledger/verify", OpID: "publicVerify", Summary: "Check that commit seq of the ledger has hash hash.", Tag: "public",
 			Query: []string{"seq", "hash"}, Status: 200, Answer: "PublicVerify", handler: s.publicVerify},
 	}
 	rs = append(rs, s.writeRoutes()...)
+	rs = append(rs, s.listRoutes(r)...)
 	return append(rs, s.publicRoutes()...)
 }
 
