@@ -11,6 +11,7 @@ import (
 	"github.com/fundledger/fundledger/api"
 	"github.com/fundledger/fundledger/eventstore"
 	"github.com/fundledger/fundledger/internal/demo"
+	"github.com/fundledger/fundledger/internal/node"
 	"github.com/fundledger/fundledger/ledger"
 )
 
@@ -35,7 +36,7 @@ func runDemo(args []string) error {
 	if err != nil {
 		return err
 	}
-	mgr := ledger.NewManager(store, ledger.Options{Logger: log, WitnessDir: witnessDir(*dataDir)})
+	mgr := ledger.NewManager(store, node.ManagerOptions(*dataDir, ledger.Options{Logger: log}))
 	defer mgr.Close()
 	admin := os.Getenv("FUNDLEDGER_ADMIN_TOKEN")
 	b, err := prepareDemo(ctx, log, store, mgr, tokens, &admin)

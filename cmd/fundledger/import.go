@@ -21,6 +21,7 @@ import (
 
 	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/eventstore"
+	"github.com/fundledger/fundledger/internal/node"
 	"github.com/fundledger/fundledger/internal/strictjson"
 	"github.com/fundledger/fundledger/ledger"
 )
@@ -181,7 +182,7 @@ func runImport(args []string) error {
 		return err
 	}
 	defer store.Close()
-	mgr := ledger.NewManager(store, ledger.Options{Logger: quietLog(), WitnessDir: witnessDir(*dataDir)})
+	mgr := ledger.NewManager(store, node.ManagerOptions(*dataDir, ledger.Options{Logger: quietLog()}))
 	defer mgr.Close()
 
 	done, err := importedKeys(ctx, store, *code)

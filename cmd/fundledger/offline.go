@@ -109,6 +109,19 @@ func walkOffline(dataDir, code, label string, cut projections.Cut, fn func(c *do
 	if cut.Seq > head {
 		return fmt.Errorf("--seq %d is beyond the head of ledger %s (%d)", cut.Seq, code, head)
 	}
+	// A store that lost its tail still walks clean: first check it against
+	// what beside it vouches for its history, so that no figure is ever
+	// computed from a silently shorter ledger.
+	vouchers, err := node.Vouchers(dataDir, code)
+	if err != nil {
+		return fmt.Errorf("ledger %s: %w", code, err)
+	}
+	if d, err := ledger.CheckVouchers(ctx, store, code, vouchers); err != nil || d != nil {
+		if d != nil {
+			return fmt.Errorf("%v; nothing was read: run fundledger verify --data-dir %s", d, dataDir)
+		}
+		return err
+	}
 	total := head
 	if cut.Seq != 0 {
 		total = cut.Seq

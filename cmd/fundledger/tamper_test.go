@@ -103,6 +103,18 @@ func TestEveryDamageClassIsCaughtAndRefusesWrites(t *testing.T) {
 				t.Fatalf("first_bad_seq %d, want %d (%s)", *v.FirstBadSeq, dc.firstBad, v.Problem)
 			}
 
+			// The offline readers refuse too: no figure from a shorter ledger.
+			for _, run := range []func() error{
+				func() error { return runReplay([]string{"--data-dir", dir, "--ledger", "341504"}) },
+				func() error {
+					return runExport([]string{"--data-dir", dir, "--ledger", "341504", "--format", "csv", "--out", filepath.Join(t.TempDir(), "x.csv")})
+				},
+			} {
+				if _, err := captureStderr(t, run); exitStatus(err) != 1 {
+					t.Fatalf("an offline reader of a damaged ledger answered %v, want exit status 1", err)
+				}
+			}
+
 			ctx := context.Background()
 			store, err := flnats.Open(ctx, flnats.Options{DataDir: dir, Logger: quiet})
 			if err != nil {

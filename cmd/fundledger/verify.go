@@ -54,7 +54,7 @@ func runVerify(args []string) error {
 	broken := false
 	enc := json.NewEncoder(os.Stdout)
 	for _, c := range codes {
-		vouchers, werr := vouchersOf(witnesses, c)
+		vouchers, werr := witnessVoucher(witnesses, c)
 		snapVouchers, badSnaps, serr := projections.SnapshotVouchers(projDir, c)
 		if serr != nil {
 			return fmt.Errorf("ledger %s: snapshots: %w", c, serr)
@@ -97,15 +97,11 @@ func runVerify(args []string) error {
 	return nil
 }
 
-// vouchersOf answers what beside the store vouches for a ledger's history:
-// its head witness.
-func vouchersOf(witnesses *ledger.WitnessDir, code string) ([]ledger.Voucher, error) {
+// witnessVoucher answers a ledger's head witness as a voucher, if it has one.
+func witnessVoucher(witnesses *ledger.WitnessDir, code string) ([]ledger.Voucher, error) {
 	w, ok, err := witnesses.Read(code)
-	if err != nil {
+	if err != nil || !ok {
 		return nil, err
-	}
-	if !ok {
-		return nil, nil
 	}
 	return []ledger.Voucher{{Witness: w, What: "head witness"}}, nil
 }

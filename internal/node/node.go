@@ -57,6 +57,33 @@ type Config struct {
 // WitnessDir is where a data dir keeps its ledgers' head witnesses.
 func WitnessDir(dataDir string) string { return filepath.Join(dataDir, "witness") }
 
+// ManagerOptions completes a ledger manager's options for a data dir: its
+// head witnesses, and its newest projection snapshots as further vouchers
+// (a tail lost together with its witness is still caught before a write).
+// Every writer of a data dir (serve, demo, import) uses it.
+func ManagerOptions(dataDir string, opts ledger.Options) ledger.Options {
+	opts.WitnessDir = WitnessDir(dataDir)
+	snapshots := SnapshotDir(dataDir)
+	opts.Vouchers = func(code string) ([]ledger.Voucher, error) { return projections.NewestSnapshotVoucher(snapshots, code) }
+	return opts
+}
+
+// Vouchers answers everything beside a data dir's store that vouches for
+// a ledger's history (its head witness, its newest genuine snapshot), for
+// readers that open the store themselves (replay, export).
+func Vouchers(dataDir, code string) ([]ledger.Voucher, error) {
+	var out []ledger.Voucher
+	w, ok, err := ledger.NewWitnessDir(WitnessDir(dataDir)).Read(code)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		out = append(out, ledger.Voucher{Witness: w, What: "head witness"})
+	}
+	snap, err := projections.NewestSnapshotVoucher(SnapshotDir(dataDir), code)
+	return append(out, snap...), err
+}
+
 // SnapshotDir is where a data dir keeps its projection snapshots.
 func SnapshotDir(dataDir string) string { return filepath.Join(dataDir, "projections") }
 
@@ -111,18 +138,17 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 			n = nil
 		}
 	}()
-	tokensFile, witnesses, snapshots := "", "", ""
+	tokensFile, snapshots := "", ""
 	if cfg.DataDir != "" {
-		tokensFile, witnesses, snapshots = TokensFile(cfg.DataDir), WitnessDir(cfg.DataDir), SnapshotDir(cfg.DataDir)
+		tokensFile, snapshots = TokensFile(cfg.DataDir), SnapshotDir(cfg.DataDir)
 	}
 	if n.Tokens, err = api.OpenTokens(tokensFile); err != nil {
 		return n, err
 	}
 	metrics := api.NewMetrics()
-	opts := ledger.Options{Logger: cfg.Logger, Observer: metrics, Clock: cfg.Clock, WitnessDir: witnesses}
-	if snapshots != "" {
-		// The newest snapshot vouches for history too: a tail lost with its witness is still caught.
-		opts.Vouchers = func(code string) ([]ledger.Voucher, error) { return projections.NewestSnapshotVoucher(snapshots, code) }
+	opts := ledger.Options{Logger: cfg.Logger, Observer: metrics, Clock: cfg.Clock}
+	if cfg.DataDir != "" {
+		opts = ManagerOptions(cfg.DataDir, opts)
 	}
 	n.Manager = ledger.NewManager(n.Store, opts)
 	var known []string
