@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/projections"
 )
 
 // OpenAPI answers the OpenAPI 3.1 document of the server's routes, built
@@ -42,6 +43,9 @@ var enums = map[string][]string{
 	"RegisterHousehold.id_number":    nil,
 	"RegisterHousehold.bank_account": nil,
 }
+
+// pathEnums are the closed lists of path parameters: the balance kinds.
+var pathEnums = map[string][]string{"kind": projections.Kinds}
 
 var amountType = reflect.TypeOf(domain.AmountText(""))
 
@@ -130,7 +134,11 @@ func buildOpenAPI(routes []Route) map[string]any {
 		op := map[string]any{"operationId": r.OpID, "summary": r.Summary, "tags": []string{r.Tag}}
 		var params []any
 		for _, m := range echoParam.FindAllStringSubmatch(r.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+			schema := map[string]any{"type": "string"}
+			if e := pathEnums[m[1]]; e != nil {
+				schema["enum"] = e
+			}
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": schema})
 		}
 		for _, q := range r.Query {
 			params = append(params, map[string]any{"name": q, "in": "query", "required": r.OpID == "publicVerify", "schema": map[string]any{"type": "string"}})

@@ -96,8 +96,9 @@ func (s *Server) notice(c echo.Context) error         { return s.public(c, htmlF
 func (s *Server) noticeIndex(c echo.Context) error    { return s.public(c, indexFormat) }
 
 // public answers a public page. A live page reflects every write acknowledged
-// before the request (as every read does); a page as_of a sequence is
-// history and never changes, so it may be cached for a year.
+// before the request (as every read does); a page as of a cut that can never
+// change again (settled) may be cached for a year; any other cut, such as
+// a time still to come, is cached like a live page.
 func (s *Server) public(c echo.Context, f publicFormat) error {
 	code, cut, head, err := s.readPoint(c)
 	if err != nil {
@@ -117,7 +118,7 @@ func (s *Server) public(c echo.Context, f publicFormat) error {
 		return fmt.Sprintf("%s-%d-%s-%s", code, seq, c.Param("village"), f.name)
 	}
 	if seq != 0 { // known before building: answer 304 or from the cache
-		if done, err := s.answerCached(c, f, key(seq), host, cut.IsZero()); done || err != nil {
+		if done, err := s.answerCached(c, f, key(seq), host, settled(cut, seq, head)); done || err != nil {
 			return err
 		}
 	}
@@ -131,21 +132,41 @@ func (s *Server) public(c echo.Context, f publicFormat) error {
 		return err
 	}
 	s.publicCache.put(key(built)+"|"+host, body.Bytes())
-	_, err = s.answerCached(c, f, key(built), host, cut.IsZero())
+	_, err = s.answerCached(c, f, key(built), host, settled(cut, built, head))
 	return err
 }
 
+// settled reports whether a read at cut, answered from the commits up to
+// built while the ledger's durable head was head, can never change: only
+// then may it be cached as immutable. A sequence cut at or below the head
+// is settled. A record-time cut is settled once a commit after it exists
+// (built < head): commit times never go backwards, so nothing can join it;
+// a time at or past the head's (a future time or date) is not, since the
+// next write may fall inside it. The live model, and any cut this rule
+// does not name, is not settled.
+func settled(cut projections.Cut, built, head uint64) bool {
+	switch {
+	case cut.IsZero():
+		return false
+	case cut.Seq != 0 && cut.Time.IsZero():
+		return cut.Seq <= head
+	case cut.Seq == 0 && !cut.Time.IsZero():
+		return built < head
+	}
+	return false
+}
+
 // answerCached writes 304 for a matching If-None-Match, or the cached body.
-func (s *Server) answerCached(c echo.Context, f publicFormat, key, host string, live bool) (bool, error) {
+func (s *Server) answerCached(c echo.Context, f publicFormat, key, host string, immutable bool) (bool, error) {
 	etag := `"` + key + `"`
 	h := c.Response().Header()
 	h.Set("ETag", etag)
-	if live {
+	if immutable {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
 		// Boards poll; a minute is fresh enough and If-None-Match makes the
 		// next poll cheap.
 		h.Set("Cache-Control", "public, max-age=60")
-	} else {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	}
 	if matchETag(c.Request().Header.Get("If-None-Match"), etag) {
 		return true, c.NoContent(http.StatusNotModified)

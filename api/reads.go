@@ -88,8 +88,16 @@ func (s *Server) waitProjections(ctx context.Context, code string, seq uint64) e
 	return nil
 }
 
+// balance answers GET …/balances/{kind}/{id}, or …/balances/{kind}?id=…
+// for a name a proxy will not pass through a path segment.
 func (s *Server) balance(c echo.Context) error {
 	kind, id := c.Param("kind"), c.Param("id")
+	if id == "" {
+		if id = c.QueryParam("id"); id == "" {
+			return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "id",
+				Message: "name the " + singular(kind) + ": …/balances/" + kind + "/{id}, or ?id= for a name holding \"/\""}
+		}
+	}
 	known := false
 	for _, k := range projections.Kinds {
 		known = known || k == kind
@@ -97,13 +105,49 @@ func (s *Server) balance(c echo.Context) error {
 	if !known {
 		return newError(http.StatusNotFound, "unknown_kind", "balances are kept for %s; not for %q", strings.Join(projections.Kinds, ", "), kind)
 	}
-	return readModel(s, c, func(m *projections.Model) (projections.Balance, error) {
+	var missing *notInCut
+	err := readModel(s, c, func(m *projections.Model) (projections.Balance, error) {
 		v, ok := m.Balance(kind, id)
 		if !ok {
-			return nil, newError(http.StatusNotFound, "not_found", "%s %q is not in ledger %s", singular(kind), id, c.Param("ledger"))
+			return nil, &notInCut{seq: m.Seq()}
 		}
 		return v, nil
 	})
+	if !errors.As(err, &missing) {
+		return err
+	}
+	return s.notFoundAt(c, kind, id, missing.seq)
+}
+
+// notInCut is a balance's id missing from the model a read was answered from.
+type notInCut struct{ seq uint64 }
+
+func (e *notInCut) Error() string { return "not in the ledger at this cut" }
+
+// notFoundAt answers the 404 of an id missing at seq. A read as of a past
+// cut may name something recorded later (the README's fund at an early
+// sequence): the answer says so, and from which sequence it exists when the
+// ledger knows, instead of a bare "not in ledger".
+func (s *Server) notFoundAt(c echo.Context, kind, id string, seq uint64) error {
+	code := c.Param("ledger")
+	what := singular(kind)
+	if cut, _ := asOf(c); !cut.IsZero() {
+		var first uint64
+		later := false
+		_ = s.projector.Read(c.Request().Context(), code, projections.Cut{}, func(m *projections.Model) error {
+			first, later = m.Recorded(kind, id)
+			return nil
+		})
+		switch {
+		case later && first > 0:
+			return newError(http.StatusNotFound, "not_found", "%s %q is not yet in ledger %s at this cut (seq %d): it first appears at seq %d; read as_of=%d or later",
+				what, id, code, seq, first, first)
+		case later:
+			return newError(http.StatusNotFound, "not_found", "%s %q is not yet in ledger %s at this cut (seq %d): it was recorded after it; read a later as_of",
+				what, id, code, seq)
+		}
+	}
+	return newError(http.StatusNotFound, "not_found", "%s %q is not in ledger %s", what, id, code)
 }
 
 func singular(kind string) string {

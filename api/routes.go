@@ -47,7 +47,13 @@ func (s *Server) table() []Route {
 		{Method: http.MethodDelete, Path: "/v1/tokens/:id", Role: RoleAdmin, OpID: "revokeToken", Summary: "Revoke a token, durably.", Tag: "tokens", Status: 204, Answer: "", handler: s.revokeToken},
 
 		// Reads (auditor or above).
-		r(L+"/balances/:kind/:id", "balance", "Balance of a project, village, household, fund, source level, payee or pool: received, spent, balance and what the kind has.", s.balance),
+		r(L+"/balances/:kind/:id", "balance", "Balance of a project, village, household, fund, source level, payee, pool or a fund's reclaimed money: received, spent, balance and what the kind has. "+
+			"The id is one path segment, percent-encoded (any case; a \"/\" in a name as %2F).", s.balance),
+		func() Route {
+			rt := r(L+"/balances/:kind", "balanceByQuery", "The same balance with the id in the query (?id=), for names that a proxy will not pass through a path segment.", s.balance)
+			rt.Query = []string{"id", "as_of"}
+			return rt
+		}(),
 		r(L+"/summary", "summary", "County summary: fund scale, integration ratio, project rates, payouts by item.", s.summary),
 		r(L+"/findings", "findings", "Audit findings (duplicate payouts, above-standard payouts, payouts to removed households, idle funds).", s.findings),
 		r(L+"/verify", "verify", "Walk the ledger's hash chain and name the first bad commit.", s.verify),

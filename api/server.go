@@ -105,7 +105,7 @@ func New(cfg Config) *Server {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
 	e.JSONSerializer = plainJSON{}
-	e.Use(s.observe, s.deadlines, middleware.Recover())
+	e.Use(s.observe, s.deadlines, middleware.Recover(), decodeParams)
 	s.router = e
 	s.routes = s.table()
 	for _, r := range s.routes {

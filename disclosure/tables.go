@@ -33,7 +33,8 @@ func Tables(d *Disclosure) []Table {
 		{text("乡镇"), text(d.Village.Township)},
 		{text("村"), text(d.Village.Name + "（" + d.Village.ID + "）")},
 		{text("公示期"), text(d.Publicity.Start + " 至 " + d.Publicity.End)},
-		{text("资金合计（元）"), amount(d.Totals.FundsReceived)},
+		{text("资金到位合计（元）"), amount(d.Totals.Received)},
+		{text("其中收回（元）"), amount(d.Totals.Recovered)},
 		{text("项目预算合计（元）"), amount(d.Totals.ProjectBudget)},
 		{text("项目已支付（元）"), amount(d.Totals.ProjectPaid)},
 		{text("到户补贴合计（元）"), amount(d.Totals.PayoutAmount)},
@@ -43,10 +44,10 @@ func Tables(d *Disclosure) []Table {
 		{text("账本哈希"), text(d.HeadHash)},
 		{text("截至"), text(d.AsOf)},
 	}}
-	funds := Table{Name: "资金来源", Header: []string{"序号", "资金编号", "资金级次", "资金名称", "文号", "年度", "用于项目（元）", "到户补贴（元）", "金额（元）"}}
+	funds := Table{Name: "资金来源", Header: []string{"序号", "资金编号", "资金级次", "资金名称", "文号", "年度", "用于项目（元）", "到户补贴（元）", "到位金额（元）", "其中收回（元）"}}
 	for i, f := range d.Funds {
 		funds.Rows = append(funds.Rows, []Cell{text(strconv.Itoa(i + 1)), text(f.Fund), text(f.SourceLabel), text(f.Programme),
-			text(f.DocumentNo), text(strconv.Itoa(f.FiscalYear)), amount(f.ToProjects), amount(f.ToPayouts), amount(f.Amount)})
+			text(f.DocumentNo), text(strconv.Itoa(f.FiscalYear)), amount(f.ToProjects), amount(f.ToPayouts), amount(f.Amount), amount(f.Recovered)})
 	}
 	projects := Table{Name: "扶贫项目", Header: []string{"序号", "项目编号", "项目名称", "类别", "批次", "批复文号", "预算（元）", "预算大写", "已拨付（元）", "已支付（元）", "已支付大写", "进度", "状态日期"}}
 	for _, p := range d.Projects {

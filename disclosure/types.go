@@ -40,7 +40,9 @@ type VillageInfo struct {
 }
 
 // FundLine is money that reached the village from one fund: appropriated to
-// its projects plus paid out to its households.
+// its projects plus paid out to its households, gross; what was recovered
+// (收回) from its projects stands beside it, never netted off (the one
+// basis of village money received: see the projections package doc).
 type FundLine struct {
 	Fund        string       `json:"fund"`
 	SourceLevel string       `json:"source_level"` // central … other, or farm for integrated funds
@@ -50,14 +52,17 @@ type FundLine struct {
 	FiscalYear  int          `json:"fiscal_year"`
 	ToProjects  domain.Money `json:"to_projects"`
 	ToPayouts   domain.Money `json:"to_payouts"`
-	Amount      domain.Money `json:"amount"`
+	Amount      domain.Money `json:"amount"`    // to_projects + to_payouts: received, gross
+	Recovered   domain.Money `json:"recovered"` // recovered from the village's projects to this fund
 }
 
-// Source totals the village's money by source level.
+// Source totals the village's money by source level: received gross, and
+// recovered beside it.
 type Source struct {
-	Level  string       `json:"level"`
-	Label  string       `json:"label"`
-	Amount domain.Money `json:"amount"`
+	Level     string       `json:"level"`
+	Label     string       `json:"label"`
+	Amount    domain.Money `json:"amount"`
+	Recovered domain.Money `json:"recovered"`
 }
 
 // Project is one project of the village as the notice board lists it.
@@ -102,9 +107,13 @@ type PayoutLine struct {
 	Counts      bool         `json:"counts"`       // the money stands with the household
 }
 
-// Totals sums the notice.
+// Totals sums the notice. Received (= FundsReceived, the older name) is
+// gross and equals the village balance's received; Recovered equals its
+// recovered.
 type Totals struct {
 	FundsReceived    domain.Money `json:"funds_received"`
+	Received         domain.Money `json:"received"`
+	Recovered        domain.Money `json:"recovered"`
 	Projects         int          `json:"projects"`
 	ProjectBudget    domain.Money `json:"project_budget"`
 	ProjectPaid      domain.Money `json:"project_paid"`

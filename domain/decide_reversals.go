@@ -1,5 +1,7 @@
 package domain
 
+import "errors"
+
 // Reversals (冲正): a money write corrected by a new write that names it,
 // says why and moves its money back. A reversal is itself a write, so
 // reversing a reversal restores the original.
@@ -21,5 +23,16 @@ func (c Reverse) decide(s *State) ([]Event, error) {
 	if b, isBatch := s.Batches[c.Reverses]; isBatch && b.Results {
 		return nil, reject(ErrNotReversible, "reverses", "payout batch %q has bank results; failed or returned lines already went back to the fund", c.Reverses)
 	}
-	return s.posted(WriteReversed{ID: c.ID, Reverses: c.Reverses, Reason: c.Reason, Postings: Negate(w.Postings)})
+	e := WriteReversed{ID: c.ID, Reverses: c.Reverses, Reason: c.Reason, Postings: Negate(w.Postings)}
+	if err := s.checkPostings(e.Entries()); err != nil {
+		// The overdraft check speaks of an amount; a reversal has none; it
+		// names the write whose money has since moved on.
+		var de *Error
+		if errors.As(err, &de) && de.Code == ErrInsufficientFunds.Code {
+			return nil, reject(ErrInsufficientFunds, "reverses", "write %q cannot be reversed: its money has since been used (%s); reverse the writes that used it first, newest first, then this one",
+				c.Reverses, de.Message)
+		}
+		return nil, err
+	}
+	return []Event{e}, nil
 }

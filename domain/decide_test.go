@@ -191,7 +191,12 @@ func TestReversingAnAppropriationAlreadySpentIsRefused(t *testing.T) {
 	b.project("P1", "1000.00")
 	b.must(Appropriate{Project: "P1", ID: "AP1", Fund: "A1", Amount: "500.00"})
 	b.must(Pay{Project: "P1", ID: "PY1", Fund: "A1", Payee: "某公司", Amount: "300.00", VoucherNo: "v", Method: "reimbursement"})
-	b.refused(Reverse{ID: "R1", Reverses: "AP1", Reason: "错"}, ErrInsufficientFunds)
+	de := b.refused(Reverse{ID: "R1", Reverses: "AP1", Reason: "错"}, ErrInsufficientFunds)
+	// A reversal has no amount: the error names the field it has, and the
+	// write in words.
+	if de.Field != "reverses" || !strings.Contains(de.Message, `"AP1" cannot be reversed`) || !strings.Contains(de.Message, "project/fund P1/A1") {
+		t.Fatalf("field %q, message %q", de.Field, de.Message)
+	}
 	b.must(Reverse{ID: "R1", Reverses: "PY1", Reason: "重复报账"})
 	b.must(Reverse{ID: "R2", Reverses: "AP1", Reason: "错"})
 	if p := b.s.Projects["P1"]; !p.Appropriated.IsZero() {

@@ -34,16 +34,29 @@ var projectActivityStatus = map[string]string{
 	"cancelled": "5", // cancelled
 }
 
+// xmlNS is the namespace of xml:lang; encoding/xml writes attributes in it
+// with the reserved prefix "xml".
+const xmlNS = "http://www.w3.org/XML/1998/namespace"
+
+// iatiLang is the default language of the file's text: names of counties,
+// projects and payees are Chinese. Narratives written from English
+// templates say xml:lang="en" themselves.
+const iatiLang = "zh"
+
 type iatiActivities struct {
 	XMLName    xml.Name        `xml:"iati-activities"`
 	Version    string          `xml:"version,attr"`
 	Generated  string          `xml:"generated-datetime,attr"`
+	Lang       string          `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
 	Source     xml.Comment     `xml:",comment"`
 	Activities []*iatiActivity `xml:"iati-activity"`
 }
 
+// iatiActivity is one activity; its fields are in the order the 2.03
+// schema's sequence requires (iati_schema_test.go checks it).
 type iatiActivity struct {
 	LastUpdated   string            `xml:"last-updated-datetime,attr"`
+	Lang          string            `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
 	Currency      string            `xml:"default-currency,attr"`
 	Identifier    string            `xml:"iati-identifier"`
 	ReportingOrg  iatiOrg           `xml:"reporting-org"`
@@ -57,8 +70,20 @@ type iatiActivity struct {
 }
 
 type iatiText struct {
-	Narrative string `xml:"narrative"`
+	Narrative iatiNarrative `xml:"narrative"`
 }
+
+// iatiNarrative is text in the activity's language, or in Lang.
+type iatiNarrative struct {
+	Lang string `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
+	Text string `xml:",chardata"`
+}
+
+// zhText is text in the file's default language (names as registered).
+func zhText(s string) iatiText { return iatiText{iatiNarrative{Text: s}} }
+
+// enText is text written from an English template.
+func enText(s string) *iatiText { return &iatiText{iatiNarrative{Lang: "en", Text: s}} }
 
 type iatiOrg struct {
 	Ref       string `xml:"ref,attr,omitempty"`
@@ -70,6 +95,13 @@ type iatiOrg struct {
 type iatiCode struct {
 	Code string `xml:"code,attr"`
 }
+
+// IATI ActivityDateType codes.
+const (
+	iatiPlannedStart = "1"
+	iatiActualStart  = "2"
+	iatiActualEnd    = "4"
+)
 
 type iatiDate struct {
 	Type    string `xml:"type,attr,omitempty"`
@@ -124,24 +156,30 @@ func newIATIWriter(code string, w io.Writer) *iatiWriter {
 }
 
 func (s *iatiWriter) activity(id, title, status string) *iatiActivity {
-	a := &iatiActivity{Currency: "CNY", Identifier: id, ReportingOrg: s.org, Title: iatiText{title},
+	a := &iatiActivity{Lang: iatiLang, Currency: "CNY", Identifier: id, ReportingOrg: s.org, Title: zhText(title),
 		Participating: []iatiOrg{{Ref: s.org.Ref, Type: s.org.Type, Role: "4", Narrative: s.org.Narrative}}, // 4: implementing
 		Status:        iatiCode{status}, Country: iatiCode{"CN"}}
 	s.acts = append(s.acts, a)
 	return a
 }
 
-// add records a transaction of write id on activity a, dated by commit c.
+// iatiDay is the day commit c's transactions are dated.
+func iatiDay(c *domain.Commit) string { return c.Time.In(chinaZone).Format("2006-01-02") }
+
+// add records a transaction of write id on activity a, dated by commit c;
+// desc is English (the templates of iati_map.go).
 func (s *iatiWriter) add(c *domain.Commit, a *iatiActivity, id, typ string, amount domain.Money, desc string, provider, receiver *iatiOrg) {
-	day := c.Time.In(chinaZone).Format("2006-01-02")
+	day := iatiDay(c)
 	tx := iatiTransaction{Ref: id, Type: iatiCode{typ}, Date: iatiDate{ISODate: day},
 		Value:       iatiValue{Currency: "CNY", ValueDate: day, Amount: amount.String()},
-		Description: &iatiText{desc}, Provider: provider, Receiver: receiver}
+		Description: enText(desc), Provider: provider, Receiver: receiver}
 	a.Transactions = append(a.Transactions, tx)
 	a.LastUpdated = c.Time.In(chinaZone).Format(time.RFC3339)
 	s.writes[id] = append(s.writes[id], iatiEntry{a, tx, amount})
 }
 
+// narrativeOrg is an organisation known by name only, in the default
+// language (names as registered; labels in Chinese).
 func narrativeOrg(name string) *iatiOrg { return &iatiOrg{Narrative: name} }
 
 func (s *iatiWriter) project(id string) *iatiActivity {
@@ -153,6 +191,28 @@ func (s *iatiWriter) project(id string) *iatiActivity {
 	a := s.activity(iatiOrgPrefix+s.code+"-"+id, id, "2")
 	s.projects[id] = a
 	return a
+}
+
+// withStart answers a's dates with a start, as IATI requires of every
+// activity (activity-date type 1 or 2): a project has its approval day as
+// planned start; an activity without one (the county's funds) started
+// on its first transaction's day, or on fallback if it has none.
+func withStart(a *iatiActivity, fallback string) []iatiDate {
+	for _, d := range a.Dates {
+		if d.Type == iatiPlannedStart || d.Type == iatiActualStart {
+			return a.Dates
+		}
+	}
+	start := ""
+	for _, tx := range a.Transactions {
+		if start == "" || tx.Date.ISODate < start {
+			start = tx.Date.ISODate
+		}
+	}
+	if start == "" {
+		start = fallback
+	}
+	return append([]iatiDate{{Type: iatiActualStart, ISODate: start}}, a.Dates...)
 }
 
 func (s *iatiWriter) Commit(c *domain.Commit, _ []byte) error {
@@ -174,13 +234,14 @@ func (s *iatiWriter) Close() error {
 		return errNoCommits
 	}
 	w := s.w
-	doc := iatiActivities{Version: "2.03", Generated: s.last.Time.In(chinaZone).Format(time.RFC3339),
+	doc := iatiActivities{Version: "2.03", Lang: iatiLang, Generated: s.last.Time.In(chinaZone).Format(time.RFC3339),
 		Source:     xml.Comment(fmt.Sprintf(" fundledger ledger %s to seq %d, head hash %s ", s.code, s.last.Seq, s.last.Hash)),
 		Activities: s.acts}
 	for _, a := range s.acts {
 		if a.LastUpdated == "" {
 			a.LastUpdated = doc.Generated
 		}
+		a.Dates = withStart(a, doc.Generated[:10])
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

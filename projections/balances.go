@@ -26,7 +26,8 @@ func (h Head) reflects() Head { return h }
 
 // Balance is the answer of GET …/balances/{kind}/{id}: a ProjectBalance,
 // VillageBalance, HouseholdBalance, FundBalance, SourceBalance,
-// PayeeBalance or PoolBalance. Each has received, spent and balance.
+// PayeeBalance, PoolBalance or ReclaimedBalance. Each has received, spent
+// and balance.
 type Balance interface {
 	Answer
 	balanceFlow() Flow
@@ -58,13 +59,14 @@ const (
 )
 
 // Kinds lists the balance kinds.
-var Kinds = []string{KindProjects, KindVillages, KindHouseholds, KindFunds, KindSources, KindPayees, KindPools}
+var Kinds = []string{KindProjects, KindVillages, KindHouseholds, KindFunds, KindSources, KindPayees, KindPools, KindReclaimed}
 
 // Balance answers the balance of one thing of a kind, or false if the kind
 // or the id is unknown. Kinds: projects, villages, households,
 // funds (an allocation or integration id), sources (central, provincial,
 // municipal, county, other; also farm for integrated farm funds), payees (a
-// name) and pools (poverty, integrated).
+// name), pools (poverty, integrated) and reclaimed (a fund id: what was
+// recovered from projects to that fund).
 func (m *Model) Balance(kind, id string) (Balance, bool) {
 	switch kind {
 	case KindProjects:
@@ -81,6 +83,8 @@ func (m *Model) Balance(kind, id string) (Balance, bool) {
 		return some(m.payeeBalance(id))
 	case KindPools:
 		return some(m.poolBalance(id))
+	case KindReclaimed:
+		return some(m.reclaimedBalance(id))
 	}
 	return nil, false
 }
@@ -116,6 +120,8 @@ func (m *Model) IDs(kind string) []string {
 		out = keys(seen)
 	case KindPools:
 		return []string{domain.PoolPoverty, domain.PoolIntegrated}
+	case KindReclaimed:
+		out = m.reclaimedIDs()
 	}
 	return out
 }
@@ -169,7 +175,9 @@ func (m *Model) fundBalance(id string) (FundBalance, bool) {
 }
 
 // FundTotals rolls up funds: their pool accounts' flow plus what the funds
-// were used for.
+// were used for. Funds counts the funds in force: a reversed allocation or
+// integration (its amount taken back to nothing) is no longer a fund of the
+// county, though its reversal stays in the ledger.
 type FundTotals struct {
 	Funds int `json:"funds"`
 	Flow
@@ -181,7 +189,9 @@ type FundTotals struct {
 }
 
 func (t *FundTotals) addFund(m *Model, f *fund) {
-	t.Funds++
+	if !f.Amount.IsZero() { // zero only once reversed: an allocation is positive
+		t.Funds++
+	}
 	t.Flow.add(m.flow(domain.FundAccount(f.Pool, f.ID)))
 	t.Amount = t.Amount.Add(f.Amount)
 	t.Appropriated = t.Appropriated.Add(f.Appropriated)

@@ -33,7 +33,8 @@ func (m *Model) Disclosure(villageID string) (*disclosure.Disclosure, bool) {
 	d.Publicity = disclosure.Publicity{Start: start.Format("2006-01-02"),
 		End: start.AddDate(0, 0, disclosure.PublicityDays-1).Format("2006-01-02"), Days: disclosure.PublicityDays}
 
-	toProjects, toPayouts := map[string]domain.Money{}, map[string]domain.Money{}
+	// Received is gross, recovered beside it (the package doc's one basis).
+	toProjects, toPayouts, recovered := map[string]domain.Money{}, map[string]domain.Money{}, map[string]domain.Money{}
 	for i, pid := range v.Projects {
 		p := m.st.Projects[pid]
 		row := disclosure.Project{No: i + 1, ID: pid, Name: p.Info.Name, Category: p.Info.Category,
@@ -42,7 +43,8 @@ func (m *Model) Disclosure(villageID string) (*disclosure.Disclosure, bool) {
 		for fid, pf := range p.Funds {
 			row.Appropriated = row.Appropriated.Add(pf.Appropriated)
 			row.Paid = row.Paid.Add(pf.Paid)
-			toProjects[fid] = toProjects[fid].Add(pf.Appropriated.Sub(pf.Recovered))
+			toProjects[fid] = toProjects[fid].Add(pf.Appropriated)
+			recovered[fid] = recovered[fid].Add(pf.Recovered)
 		}
 		row.BudgetCapital, row.PaidCapital = disclosure.Capital(row.Budget), disclosure.Capital(row.Paid)
 		row.Progress = domain.Ratio(row.Paid, row.Budget)
@@ -97,7 +99,7 @@ func (m *Model) Disclosure(villageID string) (*disclosure.Disclosure, bool) {
 	}
 	d.Totals.PayoutHouseholds = len(allHouseholds)
 
-	bySource := map[string]domain.Money{}
+	bySource, recoveredBySource := map[string]domain.Money{}, map[string]domain.Money{}
 	year := 0
 	for _, fid := range keys(m.st.Funds) {
 		in, out := toProjects[fid], toPayouts[fid]
@@ -107,16 +109,21 @@ func (m *Model) Disclosure(villageID string) (*disclosure.Disclosure, bool) {
 		f := m.st.Funds[fid]
 		total := in.Add(out)
 		d.Funds = append(d.Funds, disclosure.FundLine{Fund: fid, SourceLevel: f.Level, SourceLabel: disclosure.SourceLabels[f.Level],
-			Programme: f.Programme, DocumentNo: f.DocumentNo, FiscalYear: f.FiscalYear, ToProjects: in, ToPayouts: out, Amount: total})
+			Programme: f.Programme, DocumentNo: f.DocumentNo, FiscalYear: f.FiscalYear, ToProjects: in, ToPayouts: out, Amount: total,
+			Recovered: recovered[fid]})
 		bySource[f.Level] = bySource[f.Level].Add(total)
-		d.Totals.FundsReceived = d.Totals.FundsReceived.Add(total)
+		recoveredBySource[f.Level] = recoveredBySource[f.Level].Add(recovered[fid])
+		d.Totals.Received = d.Totals.Received.Add(total)
+		d.Totals.Recovered = d.Totals.Recovered.Add(recovered[fid])
 		year = max(year, f.FiscalYear)
 	}
 	for _, level := range append(append([]string{}, domain.SourceLevels...), "farm") {
 		if amt, ok := bySource[level]; ok {
-			d.BySource = append(d.BySource, disclosure.Source{Level: level, Label: disclosure.SourceLabels[level], Amount: amt})
+			d.BySource = append(d.BySource, disclosure.Source{Level: level, Label: disclosure.SourceLabels[level], Amount: amt,
+				Recovered: recoveredBySource[level]})
 		}
 	}
+	d.Totals.FundsReceived = d.Totals.Received
 	if year == 0 {
 		year = start.Year()
 	}

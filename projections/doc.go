@@ -27,4 +27,13 @@
 // returned bank line undoes it, reducing received or spent instead of adding
 // to the other side. So received and spent stay "net of corrections" and
 // balance = received − spent is always the account's balance.
+//
+// Village money received, one basis (DESIGN.md "Dates"): what reached a
+// village is gross: appropriated to its projects plus payouts to its
+// households that count (a failed or returned bank line, or a reversed
+// write, never reached it). Money recovered from its projects (收回) is
+// shown beside it as recovered, never netted off. The village balance
+// (received, recovered), the disclosure (totals.received = funds_received,
+// totals.recovered, per fund and per source level), the notice page and its
+// CSV and XLSX downloads all say the same two figures.
 package projections

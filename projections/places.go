@@ -159,12 +159,16 @@ type VillageHouseholds struct {
 }
 
 // VillageBalance is the sum over a village's projects and its households'
-// payouts.
+// payouts. Received is gross (appropriated to its projects plus payouts that
+// count) and Recovered stands beside it, as on the disclosure: see the
+// package doc's one basis. Spent includes what was recovered, so balance is
+// still received − spent.
 type VillageBalance struct {
 	Head
 	Kind string `json:"kind"`
 	ID   string `json:"id"`
 	Flow
+	Recovered   domain.Money      `json:"recovered"`
 	Name        string            `json:"name"`
 	Township    string            `json:"township"`
 	PoorVillage bool              `json:"poor_village"`
@@ -200,5 +204,6 @@ func (m *Model) villageBalance(id string) (VillageBalance, bool) {
 	}
 	out.Flow.add(out.Projects.Flow)
 	out.Flow.add(out.Households.Flow)
+	out.Recovered = out.Projects.Recovered
 	return out, true
 }
