@@ -2,9 +2,11 @@ package projections
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/fundledger/fundledger/disclosure"
 	"github.com/fundledger/fundledger/domain"
 )
 
@@ -133,6 +135,14 @@ func TestAnItemWithoutAStandardIsReportedWhateverThePayoutStates(t *testing.T) {
 	if f := b.m.Findings(); f.Count["no_standard"] != 3 || len(f.Findings) != 3 {
 		t.Errorf("items without a standard: %+v, want three no_standard", f.Findings)
 	}
+	d, _ := b.m.Disclosure("V1")
+	printed := map[string]string{}
+	for _, g := range d.Payouts {
+		printed[g.Item] = g.Lines[0].StandardText
+	}
+	if printed["补助1"] != "" || printed["补助2"] != "99999.00元" {
+		t.Errorf("the notice prints standards %q: a stated 0.00 must not read 标准0.00", printed)
+	}
 }
 
 func TestDuplicatePayoutCountsOnlyStandingLines(t *testing.T) {
@@ -240,6 +250,13 @@ func TestReissueIsNoLongerUndelivered(t *testing.T) {
 	}
 	if h1 != 1 {
 		t.Errorf("H1 has %d lines on the notice, want one", h1)
+	}
+	var page strings.Builder
+	if err := disclosure.RenderNotice(&page, d, ""); err != nil {
+		t.Fatal(err)
+	}
+	if html := page.String(); strings.Contains(html, "待重发") || !strings.Contains(html, "批次B1发放失败（账户已销户），已重新发放") {
+		t.Errorf("the notice does not show the re-issue as one line with its history")
 	}
 	if hb, _ := b.m.householdBalance("H1"); len(hb.Undelivered) != 0 {
 		t.Errorf("household undelivered = %+v", hb.Undelivered)
