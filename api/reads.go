@@ -169,6 +169,42 @@ func (s *Server) findings(c echo.Context) error {
 	return readModel(s, c, func(m *projections.Model) (projections.Findings, error) { return m.Findings(), nil })
 }
 
+// standards answers the ledger's table of subsidy standards.
+func (s *Server) standards(c echo.Context) error {
+	return readModel(s, c, func(m *projections.Model) (projections.Standards, error) { return m.Standards(), nil })
+}
+
+// acknowledge answers 404 for a finding the ledger does not report now,
+// before the acknowledgement is written: an answer to a mistyped id would
+// otherwise sit in the ledger attached to nothing.
+func (s *Server) acknowledge(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if s.projector == nil {
+			return next(c)
+		}
+		_, cut, _, err := s.readPoint(c)
+		if err != nil {
+			return err
+		}
+		found := false
+		err = s.projector.Read(c.Request().Context(), c.Param("ledger"), cut, func(m *projections.Model) error {
+			for _, f := range m.Findings().Findings {
+				found = found || f.ID == c.Param("id")
+			}
+			return nil
+		})
+		switch {
+		case errors.Is(err, projections.ErrUnknownLedger):
+			return newError(http.StatusNotFound, "unknown_ledger", "ledger %q is not open", c.Param("ledger"))
+		case err != nil:
+			return err
+		case !found:
+			return newError(http.StatusNotFound, "not_found", "finding %q is not among the ledger's findings (GET …/findings)", c.Param("id"))
+		}
+		return next(c)
+	}
+}
+
 // verify walks the ledger's hash chain and checks it against the head
 // witness; a damaged ledger answers 200 valid:false naming the first bad
 // sequence (the answer is the finding, not a failure of the request).

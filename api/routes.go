@@ -55,7 +55,9 @@ func (s *Server) table() []Route {
 			return rt
 		}(),
 		r(L+"/summary", "summary", "County summary: fund scale, integration ratio, project rates, payouts by item.", s.summary),
-		r(L+"/findings", "findings", "Audit findings (duplicate payouts, above-standard payouts, payouts to removed households, idle funds).", s.findings),
+		r(L+"/findings", "findings", "Audit findings, each with a stable id, kind, severity, amount, limit and evidence: over_standard and no_standard (against the table of standards), "+
+			"duplicate_payout, payout_to_removed, cancelled_holding, idle_fund, duplicate_id_number; an acknowledged finding carries its note.", s.findings),
+		r(L+"/standards", "standards", "The table of subsidy standards (补助标准): per item its amount, unit (household|person|pupil|month), eligibility and the date it applies from, with earlier versions.", s.standards),
 		r(L+"/verify", "verify", "Walk the ledger's hash chain and name the first bad commit.", s.verify),
 		func() Route {
 			rt := r(L+"/events", "events", "Page the ledger's commits, filtered by type, actor and from_seq; with Accept: text/event-stream (or follow=true), follow new commits live as Server-Sent Events.", s.events)
@@ -98,6 +100,9 @@ func (s *Server) writeRoutes() []Route {
 	for _, d := range domain.Commands() {
 		rt := Route{Method: d.Method, Path: d.Path, Role: d.Role, OpID: d.Name, Summary: d.Summary, Tag: "writes",
 			Body: d.Body, Status: http.StatusCreated, Answer: "WriteResult", handler: s.write(d)}
+		if _, ack := d.Body.(domain.AcknowledgeFinding); ack {
+			rt.handler = s.acknowledge(rt.handler)
+		}
 		if _, batch := d.Body.(domain.PayoutBatch); batch {
 			rt.Summary += " " + uploadSummary
 			rt.Uploads, rt.Query, rt.handler = true, uploadQuery, s.payoutBatch

@@ -60,8 +60,15 @@ func Tables(d *Disclosure) []Table {
 	for _, g := range d.Payouts {
 		for _, l := range g.Lines {
 			n++
+			standard, status := l.Standard, l.StatusLabel
+			if l.ReferenceStandard != nil {
+				standard = *l.ReferenceStandard
+			}
+			if l.Note != "" {
+				status += "（" + l.Note + "）"
+			}
 			people.Rows = append(people.Rows, []Cell{text(strconv.Itoa(n)), text(l.Beneficiary), text(l.IDNumber), text(l.BankCard),
-				text(g.Item), amount(l.Standard), text(l.Period), amount(l.Amount), text(l.StatusLabel)})
+				text(g.Item), amount(standard), text(l.Period), amount(l.Amount), text(status)})
 		}
 	}
 	return []Table{overview, funds, projects, people}

@@ -105,7 +105,30 @@ type PayoutLine struct {
 	Status      string       `json:"status"`       // paid, pending, accepted, failed, returned
 	StatusLabel string       `json:"status_label"` // 已发放, 待银行回执, 发放失败待重发 …
 	Counts      bool         `json:"counts"`       // the money stands with the household
+	// ReferenceStandard is the ledger's table standard for the line's
+	// item (per StandardUnit); Standard is what the payout itself stated.
+	ReferenceStandard *domain.Money `json:"reference_standard,omitempty"`
+	StandardUnit      string        `json:"standard_unit,omitempty"`
+	// StandardText is the standard as the notice prints it ("120.00元/人"):
+	// the table's, else a stated one above zero, else empty.
+	StandardText string `json:"standard_text"`
+	// History lists the failed or returned lines this payout re-issues:
+	// the notice shows one line with its history, not two.
+	History []LineHistory `json:"history,omitempty"`
+	Note    string        `json:"note,omitempty"` // the history in words, for the page and downloads
 }
+
+// LineHistory is an earlier attempt at a payout line.
+type LineHistory struct {
+	Batch       string       `json:"batch"`
+	Amount      domain.Money `json:"amount"`
+	Status      string       `json:"status"` // failed | returned
+	StatusLabel string       `json:"status_label"`
+	Reason      string       `json:"reason,omitempty"`
+}
+
+// UnitLabels name a standard's unit on public pages.
+var UnitLabels = map[string]string{"household": "户", "person": "人", "pupil": "生", "month": "月"}
 
 // Totals sums the notice. Received (= FundsReceived, the older name) is
 // gross and equals the village balance's received; Recovered equals its
@@ -151,6 +174,8 @@ var (
 		"ecology": "生态", "social": "社会保障"}
 	StatusLabels = map[string]string{"approved": "已批复", "started": "已开工", "completed": "已竣工",
 		"accepted": "已验收", "cancelled": "已取消"}
-	BankLabels = map[string]string{"paid": "已发放", "pending": "待银行回执", "accepted": "已发放",
+	// HistoryLabels say what became of a line that was re-issued.
+	HistoryLabels = map[string]string{"failed": "发放失败", "returned": "银行退回"}
+	BankLabels    = map[string]string{"paid": "已发放", "pending": "待银行回执", "accepted": "已发放",
 		"failed": "发放失败，待重发", "returned": "银行退回，待重发"}
 )

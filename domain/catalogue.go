@@ -120,6 +120,13 @@ var commands = []CommandSpec{
 		Writes:  []EventType{TypeBankResultsRecorded}}.spec(),
 	command[Reverse]{Path: ledgerPath + "/reversals", Summary: "Reverse a money write (冲正), naming it and why.",
 		Writes: []EventType{TypeWriteReversed}}.spec(),
+	command[SetStandard]{Path: ledgerPath + "/standards",
+		Summary: "Add a subsidy standard (补助标准: item, amount per unit household|person|pupil|month, eligibility), or change one from its date; payouts are checked against this table.",
+		Writes:  []EventType{TypeStandardSet}}.spec(),
+	command[AcknowledgeFinding]{Path: ledgerPath + "/findings/:id/acknowledgement", Param: "finding",
+		Set:     func(c *AcknowledgeFinding, id string) { c.Finding = id },
+		Summary: "Acknowledge an audit finding with a note (整改说明); the finding stays listed, marked acknowledged.",
+		Writes:  []EventType{TypeFindingAcknowledged}}.spec(),
 }
 
 var (

@@ -143,6 +143,9 @@ type Payout struct {
 	Period    string     `json:"period"`
 	Fund      string     `json:"fund"`
 	Amount    AmountText `json:"amount"`
+	// ReissueOf names the failed or returned line this payout replaces:
+	// "<batch id>/<household id>", or a payout id.
+	ReissueOf string `json:"reissue_of,omitempty"`
 }
 
 // BatchLineRequest is one line of a payout batch request.
@@ -189,6 +192,22 @@ type Reverse struct {
 	Reason   string `json:"reason"`
 }
 
+// SetStandard adds a subsidy standard (补助标准) to the ledger's table, or
+// changes one from its date: the reference payouts are checked against.
+type SetStandard struct {
+	Item        string     `json:"item"`
+	Amount      AmountText `json:"amount"`
+	Unit        string     `json:"unit"`
+	Eligibility string     `json:"eligibility,omitempty"`
+	Date        string     `json:"date"`
+}
+
+// AcknowledgeFinding records an answer to an audit finding (整改说明).
+type AcknowledgeFinding struct {
+	Finding string `json:"-"`
+	Note    string `json:"note"`
+}
+
 func (OpenLedger) CommandName() string          { return "open_ledger" }
 func (RegisterVillage) CommandName() string     { return "register_village" }
 func (RegisterHousehold) CommandName() string   { return "register_household" }
@@ -207,3 +226,5 @@ func (Payout) CommandName() string              { return "payout" }
 func (PayoutBatch) CommandName() string         { return "payout_batch" }
 func (RecordBankResults) CommandName() string   { return "bank_results" }
 func (Reverse) CommandName() string             { return "reverse" }
+func (SetStandard) CommandName() string         { return "set_standard" }
+func (AcknowledgeFinding) CommandName() string  { return "acknowledge_finding" }

@@ -8,7 +8,8 @@ import "strings"
 //
 // Each command's decider lives with its family: decide_ledger.go (the
 // ledger and its villages), decide_households.go, decide_funds.go,
-// decide_projects.go, decide_payouts.go and decide_reversals.go. What
+// decide_projects.go, decide_payouts.go, decide_reversals.go and
+// decide_standards.go (subsidy standards and answers to findings). What
 // money writes share is here.
 func Decide(s *State, c Command) ([]Event, error) {
 	if err := Check(c); err != nil {

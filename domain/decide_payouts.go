@@ -1,6 +1,9 @@
 package domain
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Payouts to households through the one-card system (一卡通): one at a
 // time, in batches checked against control totals (发放批次), and the
@@ -41,7 +44,7 @@ func (c Payout) decide(s *State) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	standard, err := amount("standard", c.Standard)
+	standard, err := statedStandard("standard", c.Standard)
 	if err != nil {
 		return nil, err
 	}
@@ -49,8 +52,77 @@ func (c Payout) decide(s *State) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	reissueOf, err := s.reissue(c.ReissueOf, c.Household)
+	if err != nil {
+		return nil, err
+	}
 	return s.posted(PayoutMade{ID: c.ID, Household: c.Household, Item: c.Item, Standard: standard, Period: c.Period, Fund: c.Fund,
-		Amount: amt, Postings: transfer(f.Account(), HouseholdAccount(c.Household), amt)})
+		Amount: amt, Postings: transfer(f.Account(), HouseholdAccount(c.Household), amt), ReissueOf: reissueOf})
+}
+
+// statedStandard reads the standard a payout states for itself. It is
+// optional and only recorded and printed: the ledger's table of standards
+// is the reference findings check against, so a stated 0.00 skips nothing.
+func statedStandard(field string, a AmountText) (Money, error) {
+	if a == "" {
+		return Zero, nil
+	}
+	m, err := parseMoney(string(a))
+	if err == nil && m.Cmp(MaxAmount) > 0 {
+		err = fmt.Errorf("%q is above the ceiling of 1000000000000.00 yuan", a)
+	}
+	if err != nil {
+		return Money{}, invalid(field, "%s %v", field, err)
+	}
+	return m, nil
+}
+
+// ParseReissueOf splits a re-issue reference "<batch>/<household>"; a
+// reference without '/' names a single payout (ids never hold '/').
+func ParseReissueOf(ref string) (batch, household string, isLine bool) {
+	return strings.Cut(ref, "/")
+}
+
+// reissue checks that a payout to household may replace the line ref
+// names, and answers ref in its canonical form ("" if none): the line must
+// be the household's, failed or returned by the bank, not re-issued by a
+// payout that still stands, and the household's card must no longer be
+// the one the line failed on.
+func (s *State) reissue(ref, household string) (string, error) {
+	if ref == "" {
+		return "", nil
+	}
+	bid, hid, isLine := ParseReissueOf(ref)
+	if !isLine {
+		if w, ok := s.Writes[ref]; !ok || w.Type != TypePayoutMade {
+			return "", notFound("reissue_of", "payout", ref)
+		}
+		return "", reject(ErrNotReissuable, "reissue_of", "payout %q was not failed or returned by the bank (a single payout has no bank report); only a failed or returned batch line is re-issued", ref)
+	}
+	b, ok := s.Batches[bid]
+	if !ok {
+		return "", notFound("reissue_of", "payout batch", bid)
+	}
+	ls, ok := b.Lines[hid]
+	if !ok {
+		return "", reject(ErrNotFound, "reissue_of", "household %q has no line in payout batch %q", hid, bid)
+	}
+	switch {
+	case hid != household:
+		return "", reject(ErrNotReissuable, "reissue_of", "line %s is household %q's; a re-issue pays the same household, not %q", ref, hid, household)
+	case ls.Status != "failed" && ls.Status != "returned":
+		status := ls.Status
+		if status == "" {
+			status = "awaiting the bank's report"
+		}
+		return "", reject(ErrNotReissuable, "reissue_of", "line %s is %s, not failed or returned; only a line whose money came back is re-issued", ref, status)
+	case ls.ReissuedBy != "" && s.Active(ls.ReissuedBy):
+		return "", reject(ErrNotReissuable, "reissue_of", "line %s was already re-issued by payout %q", ref, ls.ReissuedBy)
+	}
+	if h := s.Households[hid]; h != nil && ls.Card != "" && h.BankAccount == ls.Card {
+		return "", reject(ErrSameCard, "reissue_of", "household %q still has the card line %s failed on; record its new card (POST …/households/%s/bank-card) before re-issuing", hid, ref, hid)
+	}
+	return bid + "/" + hid, nil
 }
 
 func (c PayoutBatch) decide(s *State) ([]Event, error) {
@@ -67,11 +139,9 @@ func (c PayoutBatch) decide(s *State) ([]Event, error) {
 	if err := text("period", c.Period, maxText); err != nil {
 		return nil, err
 	}
-	standard := Zero
-	if c.Standard != "" {
-		if standard, err = amount("standard", c.Standard); err != nil {
-			return nil, err
-		}
+	standard, err := statedStandard("standard", c.Standard)
+	if err != nil {
+		return nil, err
 	}
 	if len(c.Lines) == 0 {
 		return nil, invalid("lines", "a batch needs at least one line")

@@ -53,6 +53,8 @@ var (
 	ErrBankResult        = &Error{Kind: KindRule, Code: "invalid_bank_result", Message: "bank result not allowed"}
 	ErrHouseholdState    = &Error{Kind: KindRule, Code: "invalid_household_change", Message: "household change not allowed"}
 	ErrDuplicateIDNumber = &Error{Kind: KindRule, Code: "duplicate_id_number", Message: "ID number already registered"}
+	ErrSameCard          = &Error{Kind: KindRule, Code: "same_card", Message: "re-issue to the card that failed"}
+	ErrNotReissuable     = &Error{Kind: KindRule, Code: "not_reissuable", Message: "line cannot be re-issued"}
 )
 
 func reject(base *Error, field, format string, args ...any) *Error {

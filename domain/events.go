@@ -156,6 +156,9 @@ type PayoutMade struct {
 	Fund      string    `json:"fund"`
 	Amount    Money     `json:"amount"`
 	Postings  []Posting `json:"postings"`
+	// ReissueOf names the failed or returned line this payout replaces
+	// ("<batch>/<household>"); empty for a first payout.
+	ReissueOf string `json:"reissue_of,omitempty"`
 }
 
 // BatchLine is one household's line in a payout batch.
@@ -210,6 +213,23 @@ type WriteReversed struct {
 	Postings []Posting `json:"postings"`
 }
 
+// StandardSet adds or changes one subsidy standard from its date: the
+// most a payout of the item may be, per unit.
+type StandardSet struct {
+	Item        string `json:"item"`
+	Amount      Money  `json:"amount"`
+	Unit        string `json:"unit"` // household | person | pupil | month
+	Eligibility string `json:"eligibility,omitempty"`
+	Date        string `json:"date"`
+}
+
+// FindingAcknowledged records an answer to an audit finding; the finding
+// still stands (the money is where it is), now with its note.
+type FindingAcknowledged struct {
+	Finding string `json:"finding"`
+	Note    string `json:"note"`
+}
+
 func (LedgerOpened) EventType() EventType         { return TypeLedgerOpened }
 func (VillageRegistered) EventType() EventType    { return TypeVillageRegistered }
 func (HouseholdRegistered) EventType() EventType  { return TypeHouseholdRegistered }
@@ -228,6 +248,8 @@ func (PayoutMade) EventType() EventType           { return TypePayoutMade }
 func (PayoutBatchAccepted) EventType() EventType  { return TypePayoutBatchAccepted }
 func (BankResultsRecorded) EventType() EventType  { return TypeBankResultsRecorded }
 func (WriteReversed) EventType() EventType        { return TypeWriteReversed }
+func (StandardSet) EventType() EventType          { return TypeStandardSet }
+func (FindingAcknowledged) EventType() EventType  { return TypeFindingAcknowledged }
 
 func (e FundAllocated) Entries() []Posting       { return e.Postings }
 func (e FundIntegrated) Entries() []Posting      { return e.Postings }

@@ -32,6 +32,8 @@ const (
 	TypePayoutBatchAccepted  EventType = "payout_batch.accepted"
 	TypeBankResultsRecorded  EventType = "payout_batch.bank_results"
 	TypeWriteReversed        EventType = "write.reversed"
+	TypeStandardSet          EventType = "standard.set"
+	TypeFindingAcknowledged  EventType = "finding.acknowledged"
 )
 
 // EventSpec describes one event type of the catalogue.
@@ -75,6 +77,8 @@ var events = []EventSpec{
 	eventSpec[PayoutBatchAccepted](),
 	eventSpec[BankResultsRecorded](),
 	eventSpec[WriteReversed](),
+	eventSpec[StandardSet](),
+	eventSpec[FindingAcknowledged](),
 }
 
 var eventsByType = func() map[EventType]EventSpec {

@@ -17,6 +17,9 @@ type State struct {
 	// IDNumbers maps a canonical (upper-case) ID number to the household
 	// registered under it: one person heads one household of a ledger.
 	IDNumbers map[string]string
+	// Standards is the table of subsidy standards, by item, each item's
+	// changes in the order recorded.
+	Standards map[string][]StandardSet
 }
 
 // Household is a registered household and what has happened to it since.
@@ -56,10 +59,13 @@ type Batch struct {
 	Results bool                  // some bank result was recorded
 }
 
-// LineState is one batch line: amount and bank status ("" until reported).
+// LineState is one batch line: amount and bank status ("" until reported),
+// the card it was sent to, and the payout that re-issued it, if any.
 type LineState struct {
-	Amount Money
-	Status string
+	Amount     Money
+	Status     string
+	Card       string // the household's account when the batch was accepted
+	ReissuedBy string
 }
 
 // Write is a money write that a reversal can name.
@@ -84,6 +90,7 @@ func NewState() *State {
 		Writes:     map[string]*Write{},
 		Balances:   map[Account]Money{},
 		IDNumbers:  map[string]string{},
+		Standards:  map[string][]StandardSet{},
 	}
 }
 
@@ -164,10 +171,19 @@ func (s *State) apply(e Event) bool {
 		s.projectDelta(s.Writes[e.ID], 1)
 	case PayoutMade:
 		s.addWrite(e.ID, e, "", e.Amount)
+		if bid, hid, ok := ParseReissueOf(e.ReissueOf); ok {
+			if b := s.Batches[bid]; b != nil && b.Lines[hid] != nil {
+				b.Lines[hid].ReissuedBy = e.ID
+			}
+		}
 	case PayoutBatchAccepted:
 		b := &Batch{ID: e.ID, Fund: e.Fund, Lines: make(map[string]*LineState, len(e.Lines))}
 		for _, l := range e.Lines {
-			b.Lines[l.Household] = &LineState{Amount: l.Amount}
+			ls := &LineState{Amount: l.Amount}
+			if h := s.Households[l.Household]; h != nil {
+				ls.Card = h.BankAccount
+			}
+			b.Lines[l.Household] = ls
 		}
 		s.Batches[e.ID] = b
 		s.addWrite(e.ID, e, "", e.Control.Amount)
@@ -180,6 +196,10 @@ func (s *State) apply(e Event) bool {
 				}
 			}
 		}
+	case StandardSet:
+		s.Standards[e.Item] = append(s.Standards[e.Item], e)
+	case FindingAcknowledged:
+		// An answer for readers; no decision depends on it.
 	case WriteReversed:
 		w := &Write{ID: e.ID, Type: e.EventType(), Postings: e.Postings, Reverses: e.Reverses}
 		s.Writes[e.ID] = w

@@ -23,8 +23,8 @@ func (s *iatiWriter) event(c *domain.Commit, e domain.Event) bool {
 		s.county.Title = zhText(e.Name + " 财政专项扶贫资金和统筹整合财政涉农资金")
 		s.county.Description = *enText("Poverty-alleviation funds of county " + e.Code + " " + e.Name + ": funds received, household payouts and bank returns; project spending is in the project activities.")
 	case domain.VillageRegistered, domain.HouseholdRegistered, domain.HouseholdExited, domain.HouseholdReturned,
-		domain.HouseholdRemoved, domain.HouseholdCardChanged:
-		// Registers, not money: no activity and no transaction.
+		domain.HouseholdRemoved, domain.HouseholdCardChanged, domain.StandardSet, domain.FindingAcknowledged:
+		// Registers, standards and audit answers, not money: no activity and no transaction.
 	case domain.FundAllocated:
 		s.add(c, s.county, e.ID, iatiIncomingFunds, e.Amount,
 			fmt.Sprintf("allocation %s, %s %d, %s", e.ID, e.Programme, e.FiscalYear, e.DocumentNo),

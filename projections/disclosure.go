@@ -61,8 +61,8 @@ func (m *Model) Disclosure(villageID string) (*disclosure.Disclosure, bool) {
 		h := m.st.Households[hid]
 		for i := range h.Lines {
 			l := &h.Lines[i]
-			if l.Reversed {
-				continue
+			if l.Reversed || l.ReissuedBy != "" {
+				continue // a re-issued line shows as the history of its re-issue
 			}
 			gi, ok := groups[l.Item]
 			if !ok {
@@ -82,6 +82,8 @@ func (m *Model) Disclosure(villageID string) (*disclosure.Disclosure, bool) {
 				IDNumber: disclosure.MaskID(h.Info.IDNumber), BankCard: disclosure.MaskCard(h.Info.BankAccount),
 				Standard: l.Standard, Period: l.Period, Amount: l.Amount, Status: status,
 				StatusLabel: disclosure.BankLabels[status], Counts: l.counts()}
+			m.standardOnNotice(&line, l)
+			m.reissueHistory(&line, hid, l)
 			g := &d.Payouts[gi]
 			g.Lines = append(g.Lines, line)
 			if line.Counts {
@@ -130,6 +132,40 @@ func (m *Model) Disclosure(villageID string) (*disclosure.Disclosure, bool) {
 	d.Year = year
 	d.Title = fmt.Sprintf("%s%d年度扶贫资金及项目公告公示", v.Info.Name, year)
 	return d, true
+}
+
+// standardOnNotice puts the table's standard beside the line's own: the
+// table is the reference, so a stated 0.00 is never printed as 标准0.00.
+func (m *Model) standardOnNotice(pl *disclosure.PayoutLine, l *line) {
+	if std, ok := m.standardAt(l.Item, m.lineDay(l)); ok {
+		a := std.Amount
+		pl.ReferenceStandard, pl.StandardUnit = &a, std.Unit
+		pl.StandardText = a.String() + "元/" + disclosure.UnitLabels[std.Unit]
+		return
+	}
+	if l.Standard.IsPositive() {
+		pl.StandardText = l.Standard.String() + "元"
+	}
+}
+
+// reissueHistory adds to a re-issue the line it replaces, so the notice
+// shows one line with its history.
+func (m *Model) reissueHistory(pl *disclosure.PayoutLine, hid string, l *line) {
+	bid, _, ok := domain.ParseReissueOf(l.ReissueOf)
+	if !ok {
+		return
+	}
+	orig := m.line(hid, bid)
+	if orig == nil {
+		return
+	}
+	pl.History = append(pl.History, disclosure.LineHistory{Batch: bid, Amount: orig.Amount, Status: orig.Bank,
+		StatusLabel: disclosure.HistoryLabels[orig.Bank], Reason: orig.Reason})
+	pl.Note = fmt.Sprintf("批次%s%s", bid, disclosure.HistoryLabels[orig.Bank])
+	if orig.Reason != "" {
+		pl.Note += "（" + orig.Reason + "）"
+	}
+	pl.Note += "，已重新发放"
 }
 
 // issuer is who signs the notices: the ledger's setting, or the county's

@@ -16,7 +16,7 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 	case domain.VillageRegistered:
 		m.village(e.ID).Info = e
 	case domain.HouseholdRegistered:
-		m.st.Households[e.ID] = &household{Info: e}
+		m.st.Households[e.ID] = &household{Info: e, Seq: c.Seq}
 		v := m.village(e.Village)
 		v.Households = append(v.Households, e.ID)
 	case domain.HouseholdExited:
@@ -29,7 +29,7 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 		}
 	case domain.HouseholdRemoved:
 		if h := m.st.Households[e.Household]; h != nil {
-			h.Removed = true
+			h.Removed, h.RemovedSeq = true, c.Seq
 		}
 	case domain.HouseholdCardChanged:
 		if h := m.st.Households[e.Household]; h != nil {
@@ -52,7 +52,7 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 		}
 	case domain.ProjectStatusChanged:
 		if p := m.st.Projects[e.Project]; p != nil {
-			p.Status = e.Status
+			p.Status, p.StatusSeq = e.Status, c.Seq
 			p.Dates[e.Status] = e.Date
 		}
 	case domain.FundsAppropriated:
@@ -64,9 +64,9 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 	case domain.PayoutMade:
 		if h := m.st.Households[e.Household]; h != nil {
 			h.Lines = append(h.Lines, line{Write: e.ID, Item: m.in(e.Item), Standard: e.Standard, Period: m.in(e.Period),
-				Fund: m.in(e.Fund), Amount: e.Amount, Seq: c.Seq, Reversed: true})
+				Fund: m.in(e.Fund), Amount: e.Amount, Seq: c.Seq, Reversed: true, ReissueOf: e.ReissueOf})
 		}
-		m.write(e.ID, &write{Type: e.EventType(), Fund: e.Fund, Household: e.Household, Amount: e.Amount}, e.Postings)
+		m.write(e.ID, &write{Type: e.EventType(), Fund: e.Fund, Household: e.Household, Amount: e.Amount, ReissueOf: e.ReissueOf}, e.Postings)
 	case domain.PayoutBatchAccepted:
 		b := &batch{Fund: e.Fund, Item: e.Item, Period: e.Period, Households: make([]string, 0, len(e.Lines))}
 		item, period, fundID := m.in(e.Item), m.in(e.Period), m.in(e.Fund)
@@ -95,6 +95,10 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 				m.st.Undelivered.add(r.Household, l.Amount)
 			}
 		}
+	case domain.StandardSet:
+		m.setStandard(c, e)
+	case domain.FindingAcknowledged:
+		m.st.Acks[e.Finding] = append(m.st.Acks[e.Finding], ack{Note: e.Note, Seq: c.Seq, Actor: c.Actor, Time: c.Time})
 	case domain.WriteReversed:
 		target := m.st.Writes[e.Reverses]
 		pol := int8(-1)
@@ -191,12 +195,35 @@ func (m *Model) effect(w *write, id string, sign int) {
 		}
 	case domain.TypePayoutMade:
 		m.setReversed(w.Household, id, sign < 0)
+		m.reissued(w, id, sign)
 	case domain.TypePayoutBatchAccepted:
 		if b := m.st.Batches[id]; b != nil {
 			for _, h := range b.Households {
 				m.setReversed(h, id, sign < 0)
 			}
 		}
+	}
+}
+
+// reissued links a re-issue payout to the failed or returned line it
+// replaces while the payout stands (sign +1), and unlinks it when the
+// payout is reversed (sign -1): a re-issued line is no longer undelivered.
+func (m *Model) reissued(w *write, id string, sign int) {
+	bid, hid, ok := domain.ParseReissueOf(w.ReissueOf)
+	if !ok {
+		return
+	}
+	l := m.line(hid, bid)
+	if l == nil || l.counts() {
+		return
+	}
+	switch {
+	case sign > 0 && l.ReissuedBy == "":
+		l.ReissuedBy = id
+		m.st.Undelivered.remove(hid, l.Amount)
+	case sign < 0 && l.ReissuedBy == id:
+		l.ReissuedBy = ""
+		m.st.Undelivered.add(hid, l.Amount)
 	}
 }
 
@@ -242,6 +269,14 @@ func (it *item) add(hid string, amt domain.Money) {
 	it.Lines++
 	it.Amount = it.Amount.Add(amt)
 	it.Households[hid]++
+}
+
+func (it *item) remove(hid string, amt domain.Money) {
+	it.Lines--
+	it.Amount = it.Amount.Sub(amt)
+	if it.Households[hid]--; it.Households[hid] <= 0 {
+		delete(it.Households, hid)
+	}
 }
 
 // line finds a household's line of one write (a household has one line per

@@ -34,8 +34,24 @@ type state struct {
 	Batches    map[string]*batch        `json:"batches"`
 	Writes     map[string]*write        `json:"writes"`
 	Items      map[string]*item         `json:"items"`
-	// Undelivered totals the lines the bank failed or returned.
+	// Undelivered totals the lines the bank failed or returned and no
+	// standing payout has re-issued.
 	Undelivered item `json:"undelivered"`
+	// Standards is the table of subsidy standards: by item, its versions
+	// in date order (standards.go).
+	Standards map[string][]standard `json:"standards"`
+	// Acks are the answers to findings, by finding id, in record order.
+	Acks map[string][]ack `json:"acks"`
+	// Days maps sequences to record days (China time): where the day
+	// changes, the first sequence of the new day. It dates payout lines and
+	// removals for findings (findings.go, lineDay).
+	Days []daySpan `json:"days"`
+}
+
+// daySpan says that commits from Seq on were recorded on Day, until the next span.
+type daySpan struct {
+	Seq uint64 `json:"q"`
+	Day string `json:"d"`
 }
 
 // flow is an account's money in and out, net of corrections.
@@ -53,10 +69,12 @@ type village struct {
 // household keeps the register entry (names, ID and card numbers are kept
 // in full here; disclosure masks them) and every payout line it received.
 type household struct {
-	Info     domain.HouseholdRegistered `json:"info"`
-	Removed  bool                       `json:"removed,omitempty"`
-	ExitYear int                        `json:"exit_year,omitempty"`
-	Lines    []line                     `json:"lines"`
+	Info       domain.HouseholdRegistered `json:"info"`
+	Seq        uint64                     `json:"seq,omitempty"`         // commit that registered it
+	RemovedSeq uint64                     `json:"removed_seq,omitempty"` // commit that removed it (清退)
+	Removed    bool                       `json:"removed,omitempty"`
+	ExitYear   int                        `json:"exit_year,omitempty"`
+	Lines      []line                     `json:"lines"`
 }
 
 // line is one payout to a household: a single payout or a batch line.
@@ -73,6 +91,20 @@ type line struct {
 	BankRef  string       `json:"kr,omitempty"` //
 	Reason   string       `json:"kn,omitempty"` // why the bank failed or returned it
 	Reversed bool         `json:"x,omitempty"`
+	// ReissueOf names the failed or returned line this payout replaces
+	// ("<batch>/<household>"); ReissuedBy, on that line, the payout that
+	// replaced it while that payout stands.
+	ReissueOf  string `json:"ro,omitempty"`
+	ReissuedBy string `json:"rb,omitempty"`
+}
+
+// ref names the line as a re-issue does: "<batch>/<household>" for a
+// batch line, the payout id for a single payout.
+func (l *line) ref(hid string) string {
+	if l.Batch {
+		return l.Write + "/" + hid
+	}
+	return l.Write
 }
 
 // counts reports whether the line's money stands with the household: not
@@ -95,10 +127,12 @@ type fund struct {
 }
 
 type project struct {
-	Info   domain.ProjectApproved  `json:"info"`
-	Status string                  `json:"status"`
-	Dates  map[string]string       `json:"dates"` // status → date (approved: the commit's date in China time)
-	Funds  map[string]*projectFund `json:"funds"`
+	Info   domain.ProjectApproved `json:"info"`
+	Status string                 `json:"status"`
+	Dates  map[string]string      `json:"dates"` // status → date (approved: the commit's date in China time)
+	// StatusSeq is the commit of the last status change (for findings' evidence).
+	StatusSeq uint64                  `json:"status_seq,omitempty"`
+	Funds     map[string]*projectFund `json:"funds"`
 }
 
 type projectFund struct {
@@ -130,6 +164,7 @@ type write struct {
 	Payee      string           `json:"payee,omitempty"`
 	Household  string           `json:"household,omitempty"`
 	Amount     domain.Money     `json:"amount"`
+	ReissueOf  string           `json:"reissue_of,omitempty"` // a payout's: the line it re-issues
 }
 
 // item totals the payout lines that count, per subsidy item (补贴项目).
@@ -154,6 +189,8 @@ func NewModel(ledger string) *Model {
 		Writes:      map[string]*write{},
 		Items:       map[string]*item{},
 		Undelivered: item{Households: map[string]int{}},
+		Standards:   map[string][]standard{},
+		Acks:        map[string][]ack{},
 	}, intern: map[string]string{}}
 }
 
@@ -215,6 +252,11 @@ func (m *Model) applyDecoded(c *domain.Commit, events []domain.Event) error {
 		m.apply(c, e)
 	}
 	m.st.Ledger = c.Ledger
+	if !c.Time.IsZero() {
+		if day := c.Time.In(chinaTime).Format("2006-01-02"); len(m.st.Days) == 0 || m.st.Days[len(m.st.Days)-1].Day != day {
+			m.st.Days = append(m.st.Days, daySpan{Seq: c.Seq, Day: day})
+		}
+	}
 	m.st.Seq, m.st.Hash, m.st.Time = c.Seq, c.Hash, c.Time
 	m.st.Events += uint64(len(events))
 	return nil

@@ -70,6 +70,10 @@ type PayoutLine struct {
 	Reason   string       `json:"reason,omitempty"`
 	Reversed bool         `json:"reversed"`
 	Counts   bool         `json:"counts"` // the money stands with the household
+	// ReissueOf names the line this payout re-issues; ReissuedBy, on a
+	// failed or returned line, the payout that re-issued it.
+	ReissueOf  string `json:"reissue_of,omitempty"`
+	ReissuedBy string `json:"reissued_by,omitempty"`
 }
 
 // ItemPeriod totals a household's counting lines of one item and period.
@@ -94,7 +98,7 @@ type HouseholdBalance struct {
 	TotalReceived domain.Money `json:"total_received"`
 	ByItem        []ItemPeriod `json:"by_item"`
 	Lines         []PayoutLine `json:"lines"`
-	Undelivered   []PayoutLine `json:"undelivered"` // failed or returned by the bank
+	Undelivered   []PayoutLine `json:"undelivered"` // failed or returned by the bank, not re-issued
 }
 
 func (m *Model) householdBalance(id string) (HouseholdBalance, bool) {
@@ -109,7 +113,8 @@ func (m *Model) householdBalance(id string) (HouseholdBalance, bool) {
 	for i := range h.Lines {
 		l := &h.Lines[i]
 		pl := PayoutLine{Write: l.Write, Batch: l.Batch, Item: l.Item, Standard: l.Standard, Period: l.Period, Fund: l.Fund,
-			Amount: l.Amount, Seq: l.Seq, Bank: l.Bank, BankRef: l.BankRef, Reason: l.Reason, Reversed: l.Reversed, Counts: l.counts()}
+			Amount: l.Amount, Seq: l.Seq, Bank: l.Bank, BankRef: l.BankRef, Reason: l.Reason, Reversed: l.Reversed, Counts: l.counts(),
+			ReissueOf: l.ReissueOf, ReissuedBy: l.ReissuedBy}
 		if pl.Bank == "" {
 			pl.Bank = "pending"
 			if !l.Batch {
@@ -117,7 +122,7 @@ func (m *Model) householdBalance(id string) (HouseholdBalance, bool) {
 			}
 		}
 		out.Lines = append(out.Lines, pl)
-		if l.Bank == "failed" || l.Bank == "returned" {
+		if (l.Bank == "failed" || l.Bank == "returned") && l.ReissuedBy == "" {
 			out.Undelivered = append(out.Undelivered, pl)
 		}
 		if !pl.Counts {

@@ -40,6 +40,7 @@ type importLine struct {
 	Project   string          `json:"project,omitempty"`
 	Household string          `json:"household,omitempty"`
 	Batch     string          `json:"batch,omitempty"`
+	Finding   string          `json:"finding,omitempty"`
 	Key       string          `json:"key,omitempty"`
 	Body      json.RawMessage `json:"body"`
 }
@@ -47,7 +48,7 @@ type importLine struct {
 // params are the path parameters an import line carries as top-level
 // fields, by name: what a catalogue entry's Param may name.
 func (l importLine) params() map[string]string {
-	return map[string]string{"project": l.Project, "household": l.Household, "batch": l.Batch}
+	return map[string]string{"project": l.Project, "household": l.Household, "batch": l.Batch, "finding": l.Finding}
 }
 
 // An import line's kind is the name of its command in the domain's

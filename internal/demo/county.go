@@ -52,6 +52,9 @@ type County struct {
 	Phases [][]domain.Command
 	// Households lists the registered households (for tests and printing).
 	Households []domain.RegisterHousehold
+	// Planted lists the anomalies written on purpose: GET …/findings on the
+	// demo answers exactly these, no more, no fewer.
+	Planted []Anomaly
 }
 
 // Build draws the demo county with about n households (2,000 by default).
@@ -64,6 +67,7 @@ func Build(n int) *County {
 	b.funds()
 	b.projects()
 	b.payouts()
+	b.anomalies()
 	return b.c
 }
 
@@ -107,6 +111,9 @@ const (
 
 func (b *builder) places(n int) {
 	b.add(pOpen, domain.OpenLedger{Code: Ledger, Name: Name, ComplaintPhone: "12317", Issuer: "光州区扶贫开发领导小组办公室"})
+	for _, s := range Standards {
+		b.add(pVillages, s) // after the opening; versions of one item go in date order, decided in any order
+	}
 	b.byVillage = map[string][]*domain.RegisterHousehold{}
 	b.removed = map[string]bool{}
 	weight := 0

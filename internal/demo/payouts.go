@@ -97,9 +97,13 @@ func (b *builder) payouts() {
 		}
 	}
 	if failedLine != nil {
-		b.add(pBank, domain.ChangeBankCard{Household: failedLine.ID, BankName: "光州农商银行", BankAccount: "6217" + failedLine.BankAccount[4:18] + "7"})
+		// The new card is a new account: the old one's last digit moved on,
+		// so the re-issue is not sent to the closed card (422 same_card).
+		old := failedLine.BankAccount
+		last := '0' + (old[len(old)-1]-'0'+1)%10
+		b.add(pBank, domain.ChangeBankCard{Household: failedLine.ID, BankName: "光州农商银行", BankAccount: "6217" + old[4:len(old)-1] + string(rune(last))})
 		b.add(pReissue, domain.Payout{ID: "PO2019-CY-0001", Household: failedLine.ID, Item: "产业扶持直补", Standard: amt(domain.Yuan(5000)),
-			Period: "2019", Fund: "A2019-003", Amount: amt(failedAmt)})
+			Period: "2019", Fund: "A2019-003", Amount: amt(failedAmt), ReissueOf: "B2019-CY-1/" + failedLine.ID})
 	}
 	// Forest rangers (生态护林员) are paid singly; one was paid twice by
 	// mistake, and the second payout is reversed (冲正).
@@ -117,5 +121,44 @@ func (b *builder) payouts() {
 				Standard: amt(domain.Yuan(10000)), Period: "2019", Fund: "A2019-004", Amount: amt(domain.Yuan(10000))})
 			b.add(pReverse, domain.Reverse{ID: "RV2019-0001", Reverses: "PO2019-HL-DUP1", Reason: "重复发放，冲正"})
 		}
+	}
+}
+
+// anomalies plants what an audit of the demo must find (see Planted): a
+// duplicate exit reward, a photovoltaic subsidy above its standard, and
+// payouts to a household removed from the register (the idle fund and the
+// cancelled project holding money are planted with the funds and projects).
+func (b *builder) anomalies() {
+	exitReward := b.exited2019[0]
+	b.add(pReissue, domain.Payout{ID: "PO2019-TP-0001", Household: exitReward, Item: "脱贫奖励", Period: "2019",
+		Fund: "A2019-005", Amount: amt(domain.Yuan(1000))})
+	b.c.Planted = append(b.c.Planted, Anomaly{"duplicate_payout", exitReward})
+
+	var over, removed string
+	for n := range b.c.Households {
+		h := &b.c.Households[n]
+		if b.removed[h.ID] || h.Status == "exited" || n%37 == 5 || h.ID == exitReward {
+			continue
+		}
+		switch {
+		case over == "" && n%11 == 4: // no photovoltaic line of its own
+			over = h.ID
+		case removed == "" && n%11 == 6 && h.Category == "ordinary" && n > 100:
+			removed = h.ID
+		}
+	}
+	b.add(pReissue, domain.Payout{ID: "PO2019-GF-0001", Household: over, Item: "光伏扶贫补助", Standard: amt(domain.Yuan(16000)),
+		Period: "2019", Fund: "A2019-005", Amount: amt(domain.Yuan(18000))})
+	b.c.Planted = append(b.c.Planted, Anomaly{"over_standard", over})
+	// Removed after its 2019 payouts were made, on a review (复核) that
+	// found it never met the criteria.
+	// TODO(dates): date this removal 2019-03-15, before the payouts, as the
+	// review found; payout_to_removed counts lines dated on or after the
+	// removal, which today means the same record day.
+	b.add(pReverse, domain.RemoveHousehold{Household: removed, Reason: "复核：2019年3月已不符合识别标准（补录清退）", DocumentNo: "光扶办〔2019〕88号"})
+	b.c.Planted = append(b.c.Planted, Anomaly{"payout_to_removed", removed})
+	b.left["A2019-005"] = b.left["A2019-005"].Sub(domain.Yuan(19000))
+	if b.left["A2019-005"].IsNegative() {
+		panic("demo: fund A2019-005 overdrawn by the planted payouts")
 	}
 }

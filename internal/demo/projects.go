@@ -17,8 +17,12 @@ var allocations = []fundSpec{
 	{"A2019-002", "central", "中央财政专项扶贫资金（以工代赈）", "财农〔2019〕38号", 1_000_000},
 	{"A2019-003", "provincial", "省级财政专项扶贫资金", "皖财农〔2019〕105号", 6_500_000},
 	{"A2019-004", "municipal", "市级财政专项扶贫资金", "市财农〔2019〕21号", 2_312_000},
-	{"A2019-005", "county", "区本级财政专项扶贫资金", "光财〔2019〕8号", 3_500_000},
+	{"A2019-005", "county", "区本级财政专项扶贫资金", "光财〔2019〕8号", 3_300_000},
 }
+
+// idleFund is the county's 2018 carry-over (上年结转), part of the 2531.2万元
+// special funds, which nothing draws on: the demo's planted idle fund.
+var idleFund = fundSpec{"A2018-001", "county", "区本级财政专项扶贫资金（上年结转）", "光财〔2018〕31号", 200_000}
 
 // Integrated farm funds: 2927万元 (seed 001), of which 1529万元 go to
 // poverty projects: an integration ratio of 52.2%.
@@ -39,6 +43,9 @@ func (b *builder) funds() {
 			DocumentNo: f.doc, Amount: amt(domain.Yuan(f.yuan))})
 		b.left[f.id] = domain.Yuan(f.yuan)
 	}
+	b.add(pHouseholds, domain.Allocate{ID: idleFund.id, SourceLevel: idleFund.level, Programme: idleFund.programme, FiscalYear: 2018,
+		DocumentNo: idleFund.doc, Amount: amt(domain.Yuan(idleFund.yuan))})
+	b.c.Planted = append(b.c.Planted, Anomaly{"idle_fund", idleFund.id})
 	for _, f := range integrations {
 		b.add(pHouseholds, domain.Integrate{ID: f.id, Programme: f.programme, FiscalYear: 2019, DocumentNo: f.doc,
 			Amount: amt(domain.Yuan(f.yuan))})
@@ -171,12 +178,19 @@ func (b *builder) progress(p projectPlan, parts [][2]any, wn *int) {
 		b.add(phase, domain.ChangeProjectStatus{Project: p.id, Status: status, Date: date, DocumentNo: "光扶办〔2019〕验字" + p.id})
 	}
 	if p.id == "P060" {
+		// Cancelled; its money is reclaimed but for 20,000 yuan the
+		// township has not returned: the demo's planted cancelled_holding.
 		st(pStart, "cancelled", "2019-08-20")
-		for _, part := range parts {
+		for i, part := range parts {
+			back := part[1].(domain.Money)
+			if i == 0 {
+				back = back.Sub(domain.Yuan(20000))
+			}
 			*wn++
 			b.add(pComplete, domain.Recover{Project: p.id, ID: fmt.Sprintf("RC%04d", *wn), Fund: part[0].(string),
-				Amount: amt(part[1].(domain.Money)), Reason: "项目取消，资金收回"})
+				Amount: amt(back), Reason: "项目取消，资金收回"})
 		}
+		b.c.Planted = append(b.c.Planted, Anomaly{"cancelled_holding", p.id})
 		return
 	}
 	st(pStart, "started", bt.start)
