@@ -92,9 +92,16 @@ func (s *Server) writeRoutes() []Route {
 	for _, d := range domain.Commands() {
 		rt := Route{Method: d.Method, Path: d.Path, Role: d.Role, OpID: d.Name, Summary: d.Summary, Tag: "writes",
 			Body: d.Body, Status: http.StatusCreated, Answer: "WriteResult", handler: s.write(d)}
-		if _, batch := d.Body.(domain.PayoutBatch); batch {
+		switch d.Body.(type) {
+		case domain.PayoutBatch:
 			rt.Summary += " " + uploadSummary
 			rt.Uploads, rt.Query, rt.handler = true, uploadQuery, s.payoutBatch
+		case domain.RegisterHouseholds:
+			rt.Summary += " " + importSummary
+			rt.Uploads, rt.Query, rt.handler = true, []string{"dry_run", "date"}, s.importHouseholds(d)
+		case domain.RecordBankResults:
+			rt.Summary += " " + bankResultsSummary
+			rt.Uploads, rt.Query, rt.handler = true, []string{"dry_run"}, s.bankResults(d)
 		}
 		rs = append(rs, rt)
 	}
