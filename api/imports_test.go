@@ -164,10 +164,10 @@ func TestRegistryImportListsEveryBadRowAndWritesNothing(t *testing.T) {
 	if good[2][3][17] == '0' {
 		bad[2][3] = bad[2][3][:17] + "1"
 	}
-	bad[3][3] = idNumber("34150419800101001")  // row 4: H0001's ID number
-	bad[4][1] = "不存在村"                         // row 5: unknown village
-	bad[5][4] = "四"                            // row 6: members not a number
-	bad[6][0] = "H2001"                        // row 7: household id on row 2 too
+	bad[3][3] = idNumber("34150419800101001") // row 4: H0001's ID number
+	bad[4][1] = "不存在村"                        // row 5: unknown village
+	bad[5][4] = "四"                           // row 6: members not a number
+	bad[6][0] = "H2001"                       // row 7: household id on row 2 too
 	bad = append(bad, append([]string(nil), bad[1]...))
 	bad[8][0] = "H2099" // row 9: the ID number of row 2
 	head := e.headOf(fin, county)

@@ -75,6 +75,7 @@ func (s *Server) table() []Route {
 	}
 	rs = append(rs, s.writeRoutes()...)
 	rs = append(rs, s.listRoutes(r)...)
+	rs = append(rs, s.downloadRoutes(r)...)
 	return append(rs, s.publicRoutes()...)
 }
 
