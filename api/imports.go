@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -22,8 +23,12 @@ import (
 // invalidRows answers a file with refused rows, 422:
 // {"error":{"code":"invalid_rows","message","rows":[{"row","column","reason"}]}}.
 func invalidRows(rows []sheet.RowProblem) *Error {
+	seen := map[int]bool{}
+	for _, r := range rows {
+		seen[r.Row] = true
+	}
 	return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_rows", Rows: rows,
-		Message: strconv.Itoa(len(rows)) + " rows of the file were refused (行有误); fix them and upload the whole file again: nothing was written"}
+		Message: strconv.Itoa(len(seen)) + " rows were refused (行有误), each listed with its column and reason; fix them and send the whole file again: nothing was written"}
 }
 
 // DryRun is the answer to dry_run=true: what the file would write, on the
@@ -219,8 +224,8 @@ func (s *Server) jsonRows(c echo.Context, d domain.CommandSpec, list string, dry
 
 // jsonProblems lists a *domain.RowsError's rows by position (from 1) and field.
 func jsonProblems(err error, list string) ([]sheet.RowProblem, bool) {
-	re, ok := err.(*domain.RowsError)
-	if !ok {
+	var re *domain.RowsError
+	if !errors.As(err, &re) {
 		return nil, false
 	}
 	out := make([]sheet.RowProblem, len(re.Rows))
