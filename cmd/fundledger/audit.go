@@ -37,6 +37,9 @@ func runAudit(args []string) error {
 	if err := walkOffline(*dataDir, *code, "audit", cut, func(c *domain.Commit, _ []byte) error { return m.Apply(c) }); err != nil {
 		return err
 	}
+	if m.Seq() == 0 {
+		return fmt.Errorf("ledger %s has no commits up to the cut; nothing was written", *code)
+	}
 	label := *asOf
 	if *seq != 0 {
 		label = fmt.Sprint(*seq)
