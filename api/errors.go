@@ -10,6 +10,7 @@ import (
 
 	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/eventstore"
+	"github.com/fundledger/fundledger/internal/sheet"
 	"github.com/fundledger/fundledger/ledger"
 	"github.com/fundledger/fundledger/projections"
 )
@@ -21,6 +22,8 @@ type Error struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// Rows lists the refused rows of an uploaded file (code invalid_rows).
+	Rows []sheet.RowProblem `json:"rows,omitempty"`
 	// RetryAfter, in seconds, is sent as the Retry-After header (503).
 	RetryAfter int `json:"-"`
 }

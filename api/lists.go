@@ -95,6 +95,12 @@ func (s *Server) batch(c echo.Context) error {
 
 // traceFund answers where every fen of a fund went (资金溯源).
 func (s *Server) traceFund(c echo.Context) error {
+	if file, err := wantsFile(c); file || err != nil {
+		if err != nil {
+			return err
+		}
+		return s.traceFundFile(c)
+	}
 	return readModel(s, c, func(m *projections.Model) (projections.FundTrace, error) {
 		t, ok := m.TraceFund(c.Param("id"))
 		if !ok {
@@ -106,6 +112,12 @@ func (s *Server) traceFund(c echo.Context) error {
 
 // traceHousehold answers every payout line of a household with its fund.
 func (s *Server) traceHousehold(c echo.Context) error {
+	if file, err := wantsFile(c); file || err != nil {
+		if err != nil {
+			return err
+		}
+		return s.traceHouseholdFile(c)
+	}
 	return readModel(s, c, func(m *projections.Model) (projections.HouseholdTrace, error) {
 		t, ok := m.TraceHousehold(c.Param("id"))
 		if !ok {
@@ -127,7 +139,13 @@ func (s *Server) listRoutes(r func(path, op, summary string, h echo.HandlerFunc)
 	}
 	return append(out,
 		r(L+"/payout-batches/:id", "payout_batch", "A payout batch: its lines with each one's bank status, and the batch reconciled to the fen by status.", s.batch),
-		r(L+"/trace/funds/:id", "trace_fund", "Where every fen of a fund went (资金溯源): projects (payees, recovered, held), payouts to households, still held; sums exactly to the fund.", s.traceFund),
-		r(L+"/trace/households/:id", "trace_household", "Every payout line of a household with its fund, document, batch and bank result.", s.traceHousehold),
+		traceRoute(r(L+"/trace/funds/:id", "trace_fund", "Where every fen of a fund went (资金溯源): projects (payees, recovered, held), payouts to households, still held; sums exactly to the fund. format=xlsx downloads it as a workbook.", s.traceFund)),
+		traceRoute(r(L+"/trace/households/:id", "trace_household", "Every payout line of a household with its fund, document, batch and bank result. format=xlsx downloads it as a workbook.", s.traceHousehold)),
 	)
+}
+
+// traceRoute adds format (json, or xlsx for a workbook) to a trace's query.
+func traceRoute(rt Route) Route {
+	rt.Query = append(append([]string(nil), rt.Query...), "format")
+	return rt
 }

@@ -124,7 +124,7 @@ var statusText = map[int]string{
 	400: "Invalid request (the message names the field).", 401: "Missing, unknown or revoked bearer token.",
 	403: "The token's role or ledger scope does not allow this.", 404: "Unknown ledger, village, household, project or fund.",
 	409: "Duplicate id, or Idempotency-Key reused with another body.", 413: "Body too large (1 MiB; uploads 16 MiB).",
-	415: "Wrong Content-Type.", 422: "A ledger rule forbids it (insufficient funds, control totals disagree, removed household …); nothing written.",
+	415: "Wrong Content-Type.", 422: "A ledger rule forbids it (insufficient funds, control totals disagree, removed household …; an uploaded file's refused rows: invalid_rows); nothing written.",
 	503: "Read models have not caught up in time; retry after Retry-After seconds.",
 }
 
@@ -202,7 +202,10 @@ func buildOpenAPI(routes []Route) map[string]any {
 		"Money": money,
 		"Error": map[string]any{"type": "object", "required": []string{"error"}, "properties": map[string]any{
 			"error": map[string]any{"type": "object", "required": []string{"code", "message"}, "properties": map[string]any{
-				"code": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"}, "field": map[string]any{"type": "string"}}}}},
+				"code": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"}, "field": map[string]any{"type": "string"},
+				"rows": map[string]any{"type": "array", "description": "code invalid_rows: every refused row of an uploaded file; row as Excel numbers it (header = 1), column the header as written",
+					"items": map[string]any{"type": "object", "required": []string{"row", "column", "reason"}, "properties": map[string]any{
+						"row": map[string]any{"type": "integer"}, "column": map[string]any{"type": "string"}, "reason": map[string]any{"type": "string"}}}}}}}},
 		"WriteResult": map[string]any{"type": "object", "required": []string{"seq", "hash", "events"}, "properties": map[string]any{
 			"seq": map[string]any{"type": "integer"}, "hash": hash,
 			"events": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{

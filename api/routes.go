@@ -83,6 +83,7 @@ func (s *Server) table() []Route {
 	}
 	rs = append(rs, s.writeRoutes()...)
 	rs = append(rs, s.listRoutes(r)...)
+	rs = append(rs, s.downloadRoutes(r)...)
 	return append(rs, s.publicRoutes()...)
 }
 
@@ -103,9 +104,16 @@ func (s *Server) writeRoutes() []Route {
 		if _, ack := d.Body.(domain.AcknowledgeFinding); ack {
 			rt.handler = s.acknowledge(rt.handler)
 		}
-		if _, batch := d.Body.(domain.PayoutBatch); batch {
+		switch d.Body.(type) {
+		case domain.PayoutBatch:
 			rt.Summary += " " + uploadSummary
 			rt.Uploads, rt.Query, rt.handler = true, uploadQuery, s.payoutBatch
+		case domain.RegisterHouseholds:
+			rt.Summary += " " + importSummary
+			rt.Uploads, rt.Query, rt.handler = true, []string{"dry_run", "date"}, s.importHouseholds(d)
+		case domain.RecordBankResults:
+			rt.Summary += " " + bankResultsSummary
+			rt.Uploads, rt.Query, rt.handler = true, []string{"dry_run"}, s.bankResults(d)
 		}
 		rs = append(rs, rt)
 	}

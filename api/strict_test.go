@@ -87,7 +87,7 @@ func TestFreeTextRefusedOnEveryWayIn(t *testing.T) {
 		{name: "BOM in a payout period", path: L + "/payouts", body: `{"id":"P1","household":"H0001","item":"x","standard":"1.00","period":"\ufeff2019","fund":"A1","amount":"1.00"}`, status: 400, code: "invalid_request", field: "period"},
 		{name: "NUL in a batch line", path: L + "/payout-batches", body: `{"id":"B3","fund":"A1","item":"x","period":"2019","control":{"count":1,"amount":"1.00"},"lines":[{"household":"H0001\u0000","amount":"1.00"}]}`, status: 400, code: "invalid_request", field: "lines[0].household"},
 		{name: "C1 in a bank result", path: L + "/payout-batches/B1/bank-results", body: `{"lines":[{"household":"H0001","status":"failed","reason":"卡\u0085号错"}]}`, status: 400, code: "invalid_request", field: "lines[0].reason"},
-		{name: "LRI in a CSV row", path: upload + "&period=2019", body: "household,amount\r\nH0001\u2066,1.00\r\n", headers: csv, status: 400, code: "invalid_request", field: "lines[0].household"},
+		{name: "LRI in a CSV row", path: upload + "&period=2019", body: "household,amount\r\nH0001\u2066,1.00\r\n", headers: csv, status: 422, code: "invalid_rows"}, // a file's bad row is listed by row and column
 		{name: "DEL in a query batch field", path: upload + "&period=2019%7F", body: "household,amount\r\nH0001,1.00\r\n", headers: csv, status: 400, code: "invalid_request", field: "period"},
 	})
 }

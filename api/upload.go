@@ -1,9 +1,7 @@
 package api
 
 import (
-	"archive/zip"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -14,31 +12,36 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/xuri/excelize/v2"
 
 	"github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/internal/sheet"
 )
 
 const mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // uploadQuery are the batch fields a file upload takes from the query string.
-var uploadQuery = []string{"id", "fund", "item", "standard", "period", "control_count", "control_amount"}
+var uploadQuery = []string{"id", "fund", "item", "standard", "period", "control_count", "control_amount", "dry_run"}
 
 // payoutBatch accepts a batch as JSON (domain.PayoutBatch), or as a file:
 // text/csv or XLSX as the body, or multipart/form-data with the file in the
 // part named "file". A file's first row is a header naming the columns
-// household and amount; the batch fields come from the query string.
+// household and amount (or 户编号, 金额); the batch fields come from the
+// query string. A file's refused lines answer 422 invalid_rows, numbered
+// as Excel numbers them; dry_run=true writes nothing.
 func (s *Server) payoutBatch(c echo.Context) error {
 	r := c.Request()
-	mt := mediaType(r)
-	if mt == echo.MIMEApplicationJSON {
+	if mediaType(r) == echo.MIMEApplicationJSON {
 		d, _ := domain.CommandOf(domain.PayoutBatch{})
+		if c.QueryParam("dry_run") != "" {
+			dry, err := dryRun(c)
+			if err != nil {
+				return err
+			}
+			return s.jsonRows(c, d, "lines", dry)
+		}
 		return s.write(d)(c)
 	}
-	if mt != "text/csv" && mt != mimeXLSX && mt != echo.MIMEMultipartForm {
-		return unsupported(c, echo.MIMEApplicationJSON, "text/csv", mimeXLSX, echo.MIMEMultipartForm)
-	}
-	body, err := readBody(c, MaxUpload)
+	dry, err := dryRun(c)
 	if err != nil {
 		return err
 	}
@@ -46,25 +49,12 @@ func (s *Server) payoutBatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	file, kind := body, mt
-	if mt == echo.MIMEMultipartForm {
-		if file, kind, err = multipartFile(r, body); err != nil {
-			return err
-		}
-	}
-	var rows [][]string
-	if kind == mimeXLSX {
-		rows, err = xlsxRows(file)
-	} else {
-		rows, err = csvRows(file)
-	}
+	t, body, err := readTable(c, sheet.BatchColumns)
 	if err != nil {
 		return err
 	}
-	if cmd.Lines, err = batchLines(rows); err != nil {
-		return err
-	}
-	return s.submit(c, c.Param("ledger"), cmd, body)
+	cmd.Lines = sheet.BatchLines(t)
+	return s.submitFile(c, cmd, t, "lines", nil, body, dry)
 }
 
 func batchHeader(q url.Values) (domain.PayoutBatch, error) {
@@ -123,150 +113,4 @@ func multipartFile(r *http.Request, body []byte) ([]byte, string, error) {
 		}
 		return b, kind, nil
 	}
-}
-
-// csvRows reads a CSV file a row at a time, refusing more than
-// MaxUploadRows rows without reading further.
-func csvRows(b []byte) ([][]string, error) {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // Excel writes a BOM
-	cr := csv.NewReader(bytes.NewReader(b))
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	var rows [][]string
-	for {
-		row, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, newError(http.StatusBadRequest, "invalid_file", "the CSV file cannot be read: %v", err)
-		}
-		if len(rows) == MaxUploadRows {
-			return nil, tooManyRows()
-		}
-		rows = append(rows, row)
-	}
-}
-
-func tooManyRows() *Error {
-	return newError(http.StatusRequestEntityTooLarge, "too_large",
-		"the file has more than %d rows (a header and %d lines, the most one batch may hold); split it", MaxUploadRows, MaxUploadRows-1)
-}
-
-// xlsxRows reads the first sheet of an XLSX file, once checkXLSXSize has
-// bounded what it expands to, a row at a time up to MaxUploadRows.
-func xlsxRows(b []byte) ([][]string, error) {
-	if err := checkXLSXSize(b); err != nil {
-		return nil, err
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{
-		UnzipSizeLimit: MaxXLSXExpanded, UnzipXMLSizeLimit: MaxXLSXExpanded, // in memory, no temporary files
-	})
-	if err != nil {
-		return nil, newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, newError(http.StatusBadRequest, "invalid_file", "the XLSX file has no sheet")
-	}
-	it, err := f.Rows(sheets[0])
-	if err != nil {
-		return nil, newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
-	}
-	defer it.Close()
-	var rows [][]string
-	for it.Next() {
-		if len(rows) == MaxUploadRows {
-			return nil, tooManyRows()
-		}
-		row, err := it.Columns()
-		if err != nil {
-			return nil, newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
-		}
-		rows = append(rows, row)
-	}
-	if err := it.Error(); err != nil {
-		return nil, newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
-	}
-	return rows, nil
-}
-
-// checkXLSXSize refuses, with 413, an XLSX (a zip) whose parts would expand
-// past MaxXLSXExpanded: first by the sizes its central directory declares,
-// before anything is unzipped; then, in case the directory understates
-// them, by reading every part through what is left of the bound.
-func checkXLSXSize(b []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
-	}
-	var declared uint64
-	for _, f := range zr.File {
-		if f.UncompressedSize64 > MaxXLSXExpanded-declared {
-			return expandsTooFar()
-		}
-		declared += f.UncompressedSize64
-	}
-	left := int64(MaxXLSXExpanded)
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			return newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
-		}
-		n, err := io.Copy(io.Discard, io.LimitReader(rc, left+1))
-		rc.Close()
-		if n > left {
-			return expandsTooFar()
-		}
-		if err != nil { // archive/zip: a part longer than declared, or a bad checksum
-			return newError(http.StatusBadRequest, "invalid_file", "the XLSX file cannot be read: %v", err)
-		}
-		left -= n
-	}
-	return nil
-}
-
-func expandsTooFar() *Error {
-	return newError(http.StatusRequestEntityTooLarge, "too_large",
-		"the XLSX file expands to more than %s; a batch file is far smaller, so it was not opened", humanBytes(MaxXLSXExpanded))
-}
-
-// batchLines reads rows whose first row names the columns household and
-// amount (in any order; other columns are refused so nothing is ignored).
-func batchLines(rows [][]string) ([]domain.BatchLineRequest, error) {
-	if len(rows) == 0 {
-		return nil, newError(http.StatusBadRequest, "invalid_file", "the file is empty; its first row must name the columns household,amount")
-	}
-	hi, ai := -1, -1
-	for i, name := range rows[0] {
-		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "household":
-			hi = i
-		case "amount":
-			ai = i
-		default:
-			return nil, newError(http.StatusBadRequest, "invalid_file", "column %q is not known; the columns are household,amount", name)
-		}
-	}
-	if hi < 0 || ai < 0 {
-		return nil, newError(http.StatusBadRequest, "invalid_file", "the first row must name the columns household,amount")
-	}
-	lines := make([]domain.BatchLineRequest, 0, len(rows)-1)
-	for n, row := range rows[1:] {
-		if len(row) == 0 || (len(row) == 1 && strings.TrimSpace(row[0]) == "") {
-			continue
-		}
-		get := func(i int) string {
-			if i < len(row) {
-				return strings.TrimSpace(row[i])
-			}
-			return ""
-		}
-		if len(row) > len(rows[0]) {
-			return nil, newError(http.StatusBadRequest, "invalid_file", "row %d has more cells than the header", n+2)
-		}
-		lines = append(lines, domain.BatchLineRequest{Household: get(hi), Amount: domain.AmountText(get(ai))})
-	}
-	return lines, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/internal/sheet"
 )
 
 // FuzzUploadFile reads any bytes as a batch file, CSV or XLSX as the first
@@ -18,25 +19,26 @@ func FuzzUploadFile(f *testing.F) {
 		if len(data) == 0 {
 			return
 		}
-		read := csvRows
+		read := sheet.ReadCSV
 		if data[0]%2 == 1 {
-			read = xlsxRows
+			read = sheet.ReadXLSX
 		}
-		rows, err := read(data[1:])
+		rows, err := read(data[1:], uploadLimits)
 		if err == nil && len(rows) > MaxUploadRows {
 			t.Fatalf("accepted %d rows, above %d", len(rows), MaxUploadRows)
 		}
-		var lines []domain.BatchLineRequest
+		var table *sheet.Table
 		if err == nil {
-			lines, err = batchLines(rows)
+			table, err = sheet.NewTable(rows, sheet.BatchColumns)
 		}
 		if err != nil {
 			var ae *Error
-			if !errors.As(err, &ae) || (ae.Status != http.StatusBadRequest && ae.Status != http.StatusRequestEntityTooLarge) || ae.Code == "" {
+			if !errors.As(fileError(err), &ae) || (ae.Status != http.StatusBadRequest && ae.Status != http.StatusRequestEntityTooLarge) || ae.Code == "" {
 				t.Fatalf("refusal %#v is not a 400/413 *Error", err)
 			}
 			return
 		}
+		lines := sheet.BatchLines(table)
 		if len(lines) >= len(rows) && len(rows) > 0 {
 			t.Fatalf("%d lines from %d rows (one is the header)", len(lines), len(rows))
 		}

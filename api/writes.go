@@ -59,19 +59,30 @@ func requestHash(r *http.Request, body []byte) string {
 // submit writes cmd on ledger and answers 201 {"seq","hash","events"}; a
 // replay of an Idempotency-Key answers the original result the same way.
 func (s *Server) submit(c echo.Context, code string, cmd domain.Command, body []byte) error {
-	r := c.Request()
-	key := r.Header.Get("Idempotency-Key")
-	if len(key) > maxKey || !printable(key) {
-		return &Error{Status: http.StatusBadRequest, Code: "invalid_idempotency_key", Field: "Idempotency-Key",
-			Message: "Idempotency-Key must be at most 128 printable ASCII characters"}
-	}
-	c.Set("command", cmd.CommandName())
-	res, err := s.manager.Submit(r.Context(), code, ledger.Request{
-		Command: cmd, Actor: actor(c), IdempotencyKey: key, RequestHash: requestHash(r, body),
-	})
+	res, err := s.submitRequest(c, code, cmd, body, false)
 	if err != nil {
 		return err
 	}
+	return s.answerWrite(c, code, res)
+}
+
+// submitRequest hands cmd to the ledger's writer, or with dry only has it
+// decided, and answers the writer's result.
+func (s *Server) submitRequest(c echo.Context, code string, cmd domain.Command, body []byte, dry bool) (ledger.Result, error) {
+	r := c.Request()
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > maxKey || !printable(key) {
+		return ledger.Result{}, &Error{Status: http.StatusBadRequest, Code: "invalid_idempotency_key", Field: "Idempotency-Key",
+			Message: "Idempotency-Key must be at most 128 printable ASCII characters"}
+	}
+	c.Set("command", cmd.CommandName())
+	return s.manager.Submit(r.Context(), code, ledger.Request{
+		Command: cmd, Actor: actor(c), IdempotencyKey: key, RequestHash: requestHash(r, body), DryRun: dry,
+	})
+}
+
+// answerWrite answers an accepted write: 201 {"seq","hash","events"}.
+func (s *Server) answerWrite(c echo.Context, code string, res ledger.Result) error {
 	// Wake the projections only for a ledger they do not follow yet: a
 	// followed ledger's commits reach them through the store, and each
 	// Notify costs the projector a listing of the store's ledgers.

@@ -78,6 +78,8 @@ var commands = []CommandSpec{
 		Writes: []EventType{TypeVillageRegistered}}.spec(),
 	command[RegisterHousehold]{Path: ledgerPath + "/households", Summary: "Register a household (建档立卡).",
 		Writes: []EventType{TypeHouseholdRegistered}}.spec(),
+	command[RegisterHouseholds]{Path: ledgerPath + "/households/import", Summary: "Register many households at once (建档立卡花名册), all or none in one commit; every refused row is listed.",
+		Writes: []EventType{TypeHouseholdRegistered}}.spec(),
 	command[ExitHousehold]{Path: ledgerPath + "/households/:id/exit", Param: "household",
 		Set:     func(c *ExitHousehold, id string) { c.Household = id },
 		Summary: "Record a household's exit from poverty (脱贫).", Writes: []EventType{TypeHouseholdExited}}.spec(),

@@ -40,6 +40,13 @@ type RegisterHousehold struct {
 	BankAccount string `json:"bank_account"`
 }
 
+// RegisterHouseholds registers many households in one commit (a registry
+// file, 建档立卡花名册): all of them or, if any row is refused, none.
+type RegisterHouseholds struct {
+	Date       string              `json:"date,omitempty"` // business date of the registration
+	Households []RegisterHousehold `json:"households"`
+}
+
 // ExitHousehold records 脱贫 in a year.
 type ExitHousehold struct {
 	Household  string `json:"-"`
@@ -211,6 +218,7 @@ type AcknowledgeFinding struct {
 func (OpenLedger) CommandName() string          { return "open_ledger" }
 func (RegisterVillage) CommandName() string     { return "register_village" }
 func (RegisterHousehold) CommandName() string   { return "register_household" }
+func (RegisterHouseholds) CommandName() string  { return "register_households" }
 func (ExitHousehold) CommandName() string       { return "exit_household" }
 func (ReturnHousehold) CommandName() string     { return "return_household" }
 func (RemoveHousehold) CommandName() string     { return "remove_household" }

@@ -161,22 +161,32 @@ func (c PayoutBatch) decide(s *State) ([]Event, error) {
 	total := Zero
 	postings := make([]Posting, 0, len(c.Lines)+1)
 	postings = append(postings, Posting{Account: f.Account()})
+	bad := rows{list: "lines"} // every bad line is listed, not only the first
 	for i, l := range c.Lines {
 		field := fmt.Sprintf("lines[%d].household", i)
+		first, dup := seen[l.Household]
+		if !dup {
+			seen[l.Household] = i
+		}
 		if err := s.payee(field, l.Household); err != nil {
-			return nil, err
+			bad.reject(i, err)
+			continue
 		}
-		if first, dup := seen[l.Household]; dup {
-			return nil, reject(ErrDuplicateLine, field, "household %q appears on lines %d and %d; one line per household", l.Household, first, i)
+		if dup {
+			bad.reject(i, reject(ErrDuplicateLine, field, "household %q appears on lines %d and %d; one line per household", l.Household, first, i))
+			continue
 		}
-		seen[l.Household] = i
 		amt, err := amount(fmt.Sprintf("lines[%d].amount", i), l.Amount)
 		if err != nil {
-			return nil, err
+			bad.reject(i, err)
+			continue
 		}
 		lines[i] = BatchLine{Household: l.Household, Amount: amt}
 		total = total.Add(amt)
 		postings = append(postings, Posting{Account: HouseholdAccount(l.Household), Amount: amt})
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
 	}
 	if c.Control.Count != len(lines) || !control.Equal(total) {
 		return nil, reject(ErrControlMismatch, "control", "control totals say %d lines and %s yuan, the lines hold %d lines and %s yuan; nothing was recorded",
@@ -210,36 +220,46 @@ func (c RecordBankResults) decide(s *State) ([]Event, error) {
 	lines := make([]BankResultLine, len(c.Lines))
 	var postings []Posting
 	seen := map[string]bool{}
+	bad := rows{list: "lines"} // every bad line is listed, not only the first
 	for i, l := range c.Lines {
 		field := fmt.Sprintf("lines[%d]", i)
 		ls, ok := b.Lines[l.Household]
 		if !ok {
-			return nil, reject(ErrNotFound, field+".household", "household %q has no line in payout batch %q", l.Household, c.Batch)
+			bad.reject(i, reject(ErrNotFound, field+".household", "household %q has no line in payout batch %q", l.Household, c.Batch))
+			continue
 		}
 		if seen[l.Household] {
-			return nil, reject(ErrDuplicateLine, field+".household", "household %q is reported twice", l.Household)
+			bad.reject(i, reject(ErrDuplicateLine, field+".household", "household %q is reported twice", l.Household))
+			continue
 		}
 		seen[l.Household] = true
 		if err := oneOf(field+".status", l.Status, BankStatuses...); err != nil {
-			return nil, err
+			bad.reject(i, err)
+			continue
 		}
 		if err := optionalText(field+".bank_ref", l.BankRef, maxText); err != nil {
-			return nil, err
+			bad.reject(i, err)
+			continue
 		}
 		if err := optionalText(field+".reason", l.Reason, maxName); err != nil {
-			return nil, err
+			bad.reject(i, err)
+			continue
 		}
 		allowed := false
 		for _, next := range bankMoves[ls.Status] {
 			allowed = allowed || next == l.Status
 		}
 		if !allowed {
-			return nil, reject(ErrBankResult, field+".status", "line of household %q is already %s and cannot become %s", l.Household, ls.Status, l.Status)
+			bad.reject(i, reject(ErrBankResult, field+".status", "line of household %q is already %s and cannot become %s", l.Household, ls.Status, l.Status))
+			continue
 		}
 		lines[i] = BankResultLine{Household: l.Household, Status: l.Status, BankRef: l.BankRef, Reason: l.Reason, Amount: ls.Amount}
 		if l.Status != "paid" {
 			postings = append(postings, transfer(HouseholdAccount(l.Household), f.Account(), ls.Amount)...)
 		}
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
 	}
 	return s.posted(BankResultsRecorded{Batch: c.Batch, Fund: b.Fund, Lines: lines, Postings: postings})
 }

@@ -19,6 +19,10 @@ type Request struct {
 	Actor          string
 	IdempotencyKey string // empty: no idempotency beyond caller-chosen ids
 	RequestHash    string // identifies the request's content for the key
+	// DryRun decides the command against the ledger as it stands and
+	// answers the events it would write (Result.DryRun), writing nothing;
+	// its idempotency key is ignored.
+	DryRun bool
 }
 
 // Result is the answer to an accepted write.
@@ -29,6 +33,9 @@ type Result struct {
 	// Replayed is true when the idempotency key had already been answered
 	// and nothing new was written.
 	Replayed bool `json:"-"`
+	// DryRun is true for the answer to a dry run: Seq and Hash are the head
+	// it was decided on, Events what it would have written.
+	DryRun bool `json:"-"`
 }
 
 // Errors the writer adds to the domain's rejections.
@@ -421,6 +428,9 @@ func (w *writer) stage(group []*pending, size int) (batch []*staged, leftover []
 			continue
 		}
 		key := p.req.IdempotencyKey
+		if p.req.DryRun {
+			key = "" // a dry run is answered afresh each time and never replayed
+		}
 		if key != "" {
 			if s, ok := w.staging[key]; ok {
 				if s.commit.RequestHash != p.req.RequestHash {
@@ -443,6 +453,10 @@ func (w *writer) stage(group []*pending, size int) (batch []*staged, leftover []
 		raw, err := domain.EncodeEvents(events)
 		if err != nil {
 			p.done <- outcome{err: err}
+			continue
+		}
+		if p.req.DryRun {
+			p.done <- outcome{res: Result{Seq: w.tip, Hash: w.tipHash, Events: raw, DryRun: true}}
 			continue
 		}
 		// Commit times never go backwards, so "as of a time" is a clean cut.

@@ -152,6 +152,9 @@ func aliasNames() []string {
 // request hash, so running the same file again writes nothing new and a
 // changed line under an old key is refused rather than written twice.
 func runImport(args []string) error {
+	if len(args) > 0 && args[0] == "households" {
+		return runImportHouseholds(args[1:])
+	}
 	fs := newFlags("import", "fundledger import --data-dir DIR --ledger CODE --file F [--actor NAME]: write a JSON Lines file of requests to a ledger (stop the server first)")
 	dataDir := fs.String("data-dir", "./data", "directory of the embedded store (the server must not be running on it)")
 	code := fs.String("ledger", "", "ledger code (required); a \"ledger\" line in the file must open this one")

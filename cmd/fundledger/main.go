@@ -21,6 +21,8 @@ Usage:
   fundledger replay  --from FILE.ndjson [--as-of 2019-06-30|--seq N] [--out F]
   fundledger rebuild --data-dir DIR [--ledger CODE]
   fundledger import  --data-dir DIR --ledger CODE --file F.jsonl [--actor NAME]
+  fundledger import  households --data-dir DIR --ledger CODE FILE.xlsx|FILE.csv [--dry-run]
+  fundledger audit   --data-dir DIR --ledger CODE [--as-of 2019-06-30|--seq N] --out report.xlsx
   fundledger export  --data-dir DIR --ledger CODE --format ndjson|csv|xlsx|iati [--as-of 2019-06-30|--seq N] --out F
   fundledger restore --from FILE.ndjson --data-dir NEW [--ledger CODE] [--seq N]
   fundledger token   create --role finance|auditor [--ledger CODE] [--server URL]
