@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -116,6 +117,26 @@ func New(cfg Config) *Server {
 		e.Add(r.Method, r.Path, r.handler, mw...)
 	}
 	return s
+}
+
+// Mount serves h for prefix and every path under it (the console at
+// /console/), behind the same request log, metrics and deadlines as the
+// API. Call it before serving.
+func (s *Server) Mount(prefix string, h http.Handler) {
+	wrapped := echo.WrapHandler(h)
+	s.router.Any(strings.TrimSuffix(prefix, "/"), wrapped)
+	s.router.Any(strings.TrimSuffix(prefix, "/")+"/*", wrapped)
+}
+
+// Authenticate answers who a bearer token acts for, exactly as the API's
+// auth does (admin token, then the token store; revoked tokens are
+// unknown): the console signs in with it.
+func (s *Server) Authenticate(bearer string) (Principal, bool) {
+	p, ok := s.authenticate(bearer)
+	if !ok {
+		return Principal{}, false
+	}
+	return *p, true
 }
 
 // ServeHTTP makes the server an http.Handler.
