@@ -118,6 +118,10 @@ func fillForm(fields []formField, vals url.Values, badField, param string) {
 	for i := range fields {
 		f := &fields[i]
 		f.Value = vals.Get(f.Name)
+		if _, personal := masked(f.Name, f.Value); personal {
+			// Never written back into a page: the clerk types it again.
+			f.Value, f.Hint = "", "为保护个人信息，提交后不回显，如被退回请重新填写"
+		}
 		f.Checked = f.Kind == "bool" && vals.Get(f.Name) != ""
 		f.Bad = badField != "" && names(f.Name, badField)
 		if f.Kind == "param" {

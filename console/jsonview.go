@@ -45,7 +45,7 @@ func masked(key, v string) (string, bool) {
 	switch {
 	case strings.Contains(k, "id_number"):
 		return disclosure.MaskID(v), true
-	case strings.Contains(k, "bank_account"), strings.Contains(k, "card_no"), k == "account":
+	case strings.Contains(k, "bank_account"), strings.Contains(k, "card_no"):
 		return disclosure.MaskCard(v), true
 	}
 	return v, false

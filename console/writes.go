@@ -109,6 +109,9 @@ func (c *Console) commandForm(w http.ResponseWriter, r *http.Request, s *session
 		c.render(w, r, status, "form.html", p)
 		return
 	}
+	// Written: a blank form for the next entry, the record kept.
+	fillForm(fd.Fields, url.Values{"_param": {r.PostFormValue("_param")}}, "", d.Param)
+	fd.Idem = randomToken()
 	p.Notice = "已记账。"
 	c.render(w, r, http.StatusOK, "form.html", p)
 }
