@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -175,3 +176,5 @@ func (k *clerk) mustSignIn(token string) {
 		k.e.t.Fatal("no CSRF token on the first page after sign-in")
 	}
 }
+
+func fmtSscan(s string, f *float64) (int, error) { return fmt.Sscan(s, f) }
