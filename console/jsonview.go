@@ -32,7 +32,25 @@ type jfield struct {
 func (n jnode) IsText() bool { return n.Fields == nil && n.Rows == nil && n.List == nil }
 
 // hidden are the keys a page shows elsewhere (its head) or never.
-var hidden = map[string]bool{"seq": true, "head_hash": true}
+var hidden = map[string]bool{"seq": true, "head_hash": true, "kind": true, "ledger": true}
+
+// firstKeys come first in an object, in this order (who and what, then
+// the money); other plain fields follow by name, lists and tables last.
+var firstKeys = []string{"id", "name", "head_name", "village", "category", "status", "members", "removed",
+	"source_level", "programme", "fiscal_year", "document_no", "amount", "budget", "received", "spent", "balance"}
+
+func keyRank(k string, v any) int {
+	for i, f := range firstKeys {
+		if f == k {
+			return i
+		}
+	}
+	switch v.(type) {
+	case map[string]any, []any:
+		return len(firstKeys) + 1
+	}
+	return len(firstKeys)
+}
 
 // enumKeys hold values of a closed list, shown by their Chinese names.
 var enumKeys = map[string]bool{"status": true, "category": true, "source_level": true, "method": true,
@@ -63,7 +81,10 @@ func toNode(key string, v any) jnode {
 				keys = append(keys, k)
 			}
 		}
-		sort.Strings(keys)
+		sort.SliceStable(keys, func(i, j int) bool {
+			ri, rj := keyRank(keys[i], x[keys[i]]), keyRank(keys[j], x[keys[j]])
+			return ri < rj || ri == rj && keys[i] < keys[j]
+		})
 		n := jnode{Fields: []jfield{}}
 		for _, k := range keys {
 			n.Fields = append(n.Fields, jfield{Key: k, Label: label(k), V: toNode(k, x[k])})
@@ -95,7 +116,12 @@ func toNode(key string, v any) jnode {
 		return n
 	case string:
 		s, _ := masked(key, x)
-		if enumKeys[key] {
+		switch {
+		case key == "bank_status":
+			s = bankLabel(s)
+		case key == "time":
+			s = when(s)
+		case enumKeys[key]:
 			s = valueLabel(s)
 		}
 		return jnode{Text: s}

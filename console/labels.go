@@ -30,6 +30,9 @@ var fieldLabels = map[string]string{
 	"by_fund": "按资金", "by_programme": "按资金项目", "by_fiscal_year": "按年度", "undelivered": "未到账",
 	"payments": "支付笔数", "by_project": "按项目", "funds": "资金", "projects": "项目", "villages": "村",
 	"payouts": "发放", "title": "标题", "detail": "详情", "writes": "相关记录", "evidence": "证据",
+	"bank_status": "银行状态", "counts": "计入到户", "reversed": "已冲正", "write": "记录编号", "ledger": "账本",
+	"postings": "记账分录", "account": "科目", "lines_total": "批次总笔数", "households_total": "总户数",
+	"reversed_by": "冲正记录", "programme_key": "资金项目", "reissue": "补发", "line": "明细",
 	"severity": "严重程度", "limit": "限额", "acknowledged": "已说明", "commit_seq": "记账序号",
 }
 
@@ -88,6 +91,20 @@ var valueLabels = map[string]string{
 	"poverty": "扶贫资金池", "integrated": "整合资金池",
 	"household": "每户", "person": "每人", "pupil": "每生", "month": "每月",
 }
+
+// bankLabels name a payout line's bank status.
+var bankLabels = map[string]string{"paid": "已到账", "failed": "失败", "returned": "退回", "pending": "待回盘", "reversed": "已冲正"}
+
+// bankLabel answers a bank status's Chinese name.
+func bankLabel(v string) string {
+	if l, ok := bankLabels[v]; ok {
+		return l
+	}
+	return v
+}
+
+// bankOrder is the order a batch's reconciliation is shown in.
+var bankOrder = []string{"pending", "paid", "failed", "returned", "reversed"}
 
 // valueLabel answers a value's Chinese name, or the value itself.
 func valueLabel(v string) string {

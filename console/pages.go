@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/fundledger/fundledger/disclosure"
+	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/projections"
 )
 
@@ -41,18 +42,18 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request, s *session) 
 			src = append(src, disclosure.Bar{Label: valueLabel(b.Key), Value: b.Amount, Note: b.Amount.String() + " 元"})
 		}
 	}
-	d.Sources = disclosure.BarChart("资金来源（按级次）", src)
+	d.Sources = barChart("资金来源（按级次）", src)
 	var prj []disclosure.Bar
 	for _, g := range d.Sum.Projects.ByCategory {
 		prj = append(prj, disclosure.Bar{Label: valueLabel(g.Key), Value: g.Paid, Max: g.Budget,
-			Note: "已付 " + g.Paid.String() + " / 预算 " + g.Budget.String()})
+			Note: "已付 " + g.Paid.String() + "（" + pct(domain.Ratio(g.Paid, g.Budget)) + "）"})
 	}
-	d.Projects = disclosure.BarChart("项目支出进度（按类别）", prj)
+	d.Projects = barChart("项目支出进度（按类别）", prj)
 	var pay []disclosure.Bar
 	for _, it := range d.Sum.Payouts.ByItem {
 		pay = append(pay, disclosure.Bar{Label: it.Item, Value: it.Amount, Note: it.Amount.String() + " 元"})
 	}
-	d.Payouts = disclosure.BarChart("补助发放（按项目）", pay)
+	d.Payouts = barChart("补助发放（按项目）", pay)
 	p := c.newPage(r, s, "概览", d)
 	p.Section, p.ShowAsOf = "dashboard", true
 	c.render(w, r, http.StatusOK, "dashboard.html", p)

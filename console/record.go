@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/fundledger/fundledger/projections"
 )
@@ -126,7 +125,7 @@ func (c *Console) history(r *http.Request, s *session, l, kind, id string, from 
 			return out, 0
 		}
 		for _, cm := range page.Commits {
-			row := historyRow{Seq: cm.Seq, Time: strings.Replace(cm.Time, "T", " ", 1), Actor: cm.Actor, Command: cm.Command}
+			row := historyRow{Seq: cm.Seq, Time: when(cm.Time), Actor: cm.Actor, Command: cmdName(cm.Command)}
 			for _, ev := range cm.Events {
 				if bytes.Contains(ev.Data, needle) {
 					v, _ := decodeAny(ev.Data)

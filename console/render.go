@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/fundledger/fundledger/api"
 	"github.com/fundledger/fundledger/disclosure"
@@ -84,7 +85,10 @@ var funcs = template.FuncMap{
 	"join":       strings.Join,
 	"add":        func(a, b int) int { return a + b },
 	"kvs":        kvRows,
-	"bankStatus": valueLabel,
+	"bankStatus": bankLabel,
+	"bankOrder":  func() []string { return bankOrder },
+	"cmdName":    cmdName,
+	"when":       when,
 	"card":       maskCardOnce,
 	"cell":       cell,
 	"nonce":      randomToken,
@@ -100,6 +104,26 @@ func maskCardOnce(v string) string {
 		return v
 	}
 	return disclosure.MaskCard(v)
+}
+
+// cmdName answers the Chinese name of a stored command name.
+func cmdName(name string) string {
+	if d, ok := domain.CommandNamed(name); ok {
+		return commandTitle(d)
+	}
+	return name
+}
+
+// chinaTime is the time zone of the ledgers' clerks (UTC+8, no DST).
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// when shows an RFC 3339 time as the clerk reads it, in China time to the second.
+func when(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.In(chinaTime).Format("2006-01-02 15:04:05")
 }
 
 // pct shows a four-decimal ratio ("0.5224") as a percentage (52.24%).

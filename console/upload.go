@@ -59,13 +59,17 @@ func (c *Console) uploadSpec(w http.ResponseWriter, r *http.Request, s *session)
 
 // uploadFields are the fields an upload takes beside its file: the query
 // parameters of the API's route (the batch's id, fund, control totals …).
-func uploadFields(rt api.Route) []formField {
+func uploadFields(d domain.CommandSpec, rt api.Route) []formField {
+	required := map[string]bool{}
+	for _, f := range fieldsOf(d) {
+		required[strings.ReplaceAll(f.Name, ".", "_")] = f.Required
+	}
 	var out []formField
 	for _, q := range rt.Query {
 		if q == "dry_run" || q == "as_of" {
 			continue
 		}
-		f := formField{Name: q, Label: label(q), Kind: "text"}
+		f := formField{Name: q, Label: label(q), Kind: "text", Required: required[q]}
 		switch {
 		case strings.Contains(q, "amount") || q == "standard":
 			f.Kind, f.Hint = "amount", "元，最多两位小数"
@@ -80,7 +84,7 @@ func uploadFields(rt api.Route) []formField {
 }
 
 func (c *Console) newUpload(r *http.Request, s *session, d domain.CommandSpec, rt api.Route, vals url.Values) (*page, *uploadData) {
-	ud := &uploadData{Spec: d, Title: commandTitle(d) + "（Excel 导入）", Fields: uploadFields(rt),
+	ud := &uploadData{Spec: d, Title: commandTitle(d) + "（Excel 导入）", Fields: uploadFields(d, rt),
 		DryRun: slices.Contains(rt.Query, "dry_run")}
 	if d.Param != "" {
 		ud.Param, ud.ParamVal = label(d.Param), vals.Get("_param")
@@ -192,7 +196,6 @@ func (c *Console) uploadCommit(w http.ResponseWriter, r *http.Request, s *sessio
 	}
 	c.log.Info("console: upload", "actor", s.principal.ID, "command", d.Name, "ledger", u.ledger, "file", u.name, "seq", done.Seq)
 	ud.Done, ud.Committed = &done, true
-	p.Notice = "已导入并记账。"
 	c.render(w, r, http.StatusOK, "upload.html", p)
 }
 

@@ -1,0 +1,240 @@
+package console_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
+
+)
+
+// chromiumPath finds a headless browser: FUNDLEDGER_CHROMIUM, or Debian's
+// chromium. Locally a missing browser skips; in CI it fails.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{os.Getenv("FUNDLEDGER_CHROMIUM"), "chromium", "chromium-browser"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed, and CI must run the browser test: apt-get install chromium fonts-noto-cjk")
+	}
+	t.Skip("chromium not found: install Debian's chromium and fonts-noto-cjk to run the console's browser test")
+	return ""
+}
+
+// outputDir is where screenshots go for a person to look at.
+func outputDir(t *testing.T) string {
+	dir := os.Getenv("FUNDLEDGER_TEST_OUTPUT")
+	if dir == "" {
+		dir = filepath.Join("..", "testoutput")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(dir)
+	return abs
+}
+
+// batchXLSX writes a payout-batch file (household, amount) to dir.
+func batchXLSX(t *testing.T, dir string, rows [][]string) string {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, row := range rows {
+		for j, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			_ = f.SetCellValue("Sheet1", cell, v)
+		}
+	}
+	p := filepath.Join(dir, "batch.xlsx")
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestConsoleInChromium drives the console in headless chromium as a
+// clerk would: sign in with a token, find a household by name, open its
+// trace, create a payout batch from an XLSX upload (preview, then commit),
+// download a file, sign out; with screenshots at desktop and 360 px width.
+func TestConsoleInChromium(t *testing.T) {
+	bin := chromiumPath(t)
+	e := startEnv(t)
+	county := e.loadDemo(200)
+	_, fin := e.token("finance")
+	out := outputDir(t)
+	tmp := t.TempDir()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true), chromedp.Flag("hide-scrollbars", true), chromedp.Flag("lang", "zh-CN"),
+		chromedp.UserDataDir(filepath.Join(tmp, "profile")), chromedp.WindowSize(1280, 900))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelT()
+
+	shot := func(name string, width int64) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900)); err != nil {
+				return err
+			}
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(out, "console-"+name+".png"), png, 0o644); err != nil {
+				return err
+			}
+			return chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900))
+		})
+	}
+	step := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+
+	// Sign in.
+	step("sign in",
+		chromedp.Navigate(e.url+"/console/signin"),
+		chromedp.WaitVisible(chromedp.CSS("#token")),
+		shot("signin-360px", 360),
+		chromedp.SendKeys(chromedp.CSS("#token"), fin),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS("svg.chart")),
+		shot("dashboard", 1280), shot("dashboard-360px", 360))
+	if got := text("#fund-scale"); got == "" {
+		t.Error("the dashboard shows no fund scale")
+	}
+
+	// Find a household (past the first page) by its head's name, open it and its trace.
+	h := county.Households[150]
+	step("find a household by name",
+		chromedp.Navigate(e.url+L+"/list/households"),
+		chromedp.WaitVisible(chromedp.CSS("#q")),
+		chromedp.SendKeys(chromedp.CSS("#q"), h.HeadName),
+		chromedp.Click(chromedp.CSS("#search")),
+		chromedp.WaitVisible(chromedp.CSS(`#list a[href$="/r/households/`+h.ID+`"]`)),
+		shot("households-search", 1280),
+		chromedp.Click(chromedp.CSS(`#list a[href$="/r/households/`+h.ID+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#trace")),
+		shot("household-360px", 360),
+		chromedp.Click(chromedp.CSS("#trace")),
+		chromedp.WaitVisible(chromedp.CSS("#trace-lines")),
+		shot("household-trace", 1280), shot("household-trace-360px", 360))
+	if who := text("#who"); !strings.Contains(who, h.HeadName) || strings.Contains(who, h.IDNumber) {
+		t.Errorf("trace names %q: want the head's name and no full ID number", who)
+	}
+
+	// A payout batch from an XLSX file: preview, then commit.
+	fund := e.fundWith(1000)
+	var rows [][]string
+	rows = append(rows, []string{"household", "amount"})
+	for _, hh := range county.Households[10:13] {
+		rows = append(rows, []string{hh.ID, "120.00"})
+	}
+	file := batchXLSX(t, tmp, rows)
+	step("upload a batch",
+		chromedp.Navigate(e.url+L+"/upload/payout_batch"),
+		chromedp.WaitVisible(chromedp.CSS("#file")),
+		chromedp.SetValue(chromedp.CSS("#f-id"), "B-browser-1"),
+		chromedp.SetValue(chromedp.CSS("#f-fund"), fund),
+		chromedp.SetValue(chromedp.CSS("#f-item"), "临时救助"),
+		chromedp.SetValue(chromedp.CSS("#f-period"), "2019-12"),
+		chromedp.SetValue(chromedp.CSS("#f-control_count"), "3"),
+		chromedp.SetValue(chromedp.CSS("#f-control_amount"), "360.00"),
+		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
+		chromedp.Click(chromedp.CSS("#preview-button")),
+		chromedp.WaitVisible(chromedp.CSS("#preview")),
+		shot("batch-preview", 1280))
+	if got := text("#preview-lines"); !strings.HasPrefix(got, "3") || !strings.Contains(got, "相符") {
+		t.Errorf("preview lines: %q", got)
+	}
+	step("commit the batch",
+		chromedp.Click(chromedp.CSS("#commit")),
+		chromedp.WaitVisible(chromedp.CSS("#done")),
+		shot("batch-committed", 1280),
+		chromedp.Click(chromedp.CSS("#done-record")),
+		chromedp.WaitVisible(chromedp.CSS("#lines")),
+		shot("batch", 1280))
+	if got := text("#batch-amount"); !strings.HasPrefix(got, "360.00") {
+		t.Errorf("batch amount %q, want 360.00", got)
+	}
+
+	// Download a file: the batch's bank file when the API has it, else the
+	// ledger's money movements (CSV).
+	dl := filepath.Join(tmp, "downloads")
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	link := `a[href*="bank-file"]`
+	if !strings.Contains(mustHTML(t, ctx), "bank-file") {
+		step("open downloads", chromedp.Navigate(e.url+L+"/downloads"), chromedp.WaitVisible(chromedp.CSS(".downloads")))
+		link = `a[href*="format%3Dcsv"]`
+	}
+	step("download",
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			yes := true
+			_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+				Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dl, EventsEnabled: &yes})
+			return err
+		}),
+		chromedp.Click(chromedp.CSS(link)))
+	for ev, err := range progress {
+		if err != nil {
+			t.Fatalf("download: %v", err)
+		}
+		if ev.State == browser.DownloadProgressStateCanceled {
+			t.Fatal("download cancelled")
+		}
+		if ev.State != browser.DownloadProgressStateCompleted {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dl, ev.GUID))
+		if err != nil || !strings.Contains(string(b), "B-browser-1") {
+			t.Errorf("downloaded file (%d bytes, %v) does not name the new batch", len(b), err)
+		}
+		break
+	}
+
+	// Sign out: the session is gone.
+	step("sign out",
+		chromedp.Navigate(e.url+L+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#signout")),
+		chromedp.Click(chromedp.CSS("#signout")),
+		chromedp.WaitVisible(chromedp.CSS("#token")),
+		shot("signed-out", 1280),
+		chromedp.Navigate(e.url+L+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#token")))
+	t.Logf("screenshots in %s", out)
+}
+
+func mustHTML(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
