@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"strconv"
 )
 
 // findingView is one audit finding: its figures as the API gives them
@@ -12,6 +13,7 @@ type findingView struct {
 	Title   string
 	ID      string
 	Amount  string
+	Detail  string
 	Fields  jnode
 	Links   []recordLink
 	CanAck  bool
@@ -21,6 +23,25 @@ type findingView struct {
 type recordLink struct {
 	Label string
 	Path  string // console path under the ledger
+}
+
+// findingsPage is how many findings a page shows.
+const findingsPage = 50
+
+// findingsData is a page of findings, of one kind or all, with the count
+// of each kind.
+type findingsData struct {
+	Kind   string
+	Kinds  []kindCount
+	Counts map[string]int
+	Total  int
+	Items  []findingView
+	Next   int // offset of the next page; 0: none
+}
+
+type kindCount struct {
+	Kind, Title string
+	Count       int
 }
 
 // findingLinks are the finding fields that name a record, and its list.
@@ -41,16 +62,35 @@ func (c *Console) findings(w http.ResponseWriter, r *http.Request, s *session) {
 	body, _ := v.(map[string]any)
 	list, _ := body["findings"].([]any)
 	ack, hasAck := command("acknowledge_finding")
-	var out []findingView
+	d := findingsData{Kind: r.URL.Query().Get("kind"), Counts: map[string]int{}}
+	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
+	from = max(from, 0)
+	seen := 0
 	for _, x := range list {
 		f, ok := x.(map[string]any)
 		if !ok {
 			continue
 		}
-		fv := findingView{Kind: str(f["kind"]), Title: str(f["title"]), ID: str(f["id"]), Amount: str(f["amount"])}
+		kind := str(f["kind"])
+		if d.Counts[kind] == 0 {
+			d.Kinds = append(d.Kinds, kindCount{Kind: kind, Title: str(f["title"])})
+		}
+		d.Counts[kind]++
+		d.Total++
+		if d.Kind != "" && kind != d.Kind {
+			continue
+		}
+		seen++
+		if seen <= from || len(d.Items) == findingsPage {
+			if seen > from+findingsPage {
+				d.Next = from + findingsPage
+			}
+			continue
+		}
+		fv := findingView{Kind: kind, Title: str(f["title"]), ID: str(f["id"]), Amount: str(f["amount"])}
 		rest := map[string]any{}
 		for k, val := range f {
-			if k != "kind" && k != "title" && k != "id" {
+			if k != "kind" && k != "title" && k != "id" && k != "amount" && k != "detail" {
 				rest[k] = val
 			}
 		}
@@ -63,9 +103,13 @@ func (c *Console) findings(w http.ResponseWriter, r *http.Request, s *session) {
 		if hasAck && fv.ID != "" && canWrite(s.principal.Role) {
 			fv.CanAck, fv.AckPath = true, "write/"+ack.Name
 		}
-		out = append(out, fv)
+		fv.Detail = str(f["detail"])
+		d.Items = append(d.Items, fv)
 	}
-	p := c.newPage(r, s, "审计发现", out)
+	for i := range d.Kinds {
+		d.Kinds[i].Count = d.Counts[d.Kinds[i].Kind]
+	}
+	p := c.newPage(r, s, "审计发现", d)
 	p.Section, p.ShowAsOf = "findings", true
 	c.render(w, r, http.StatusOK, "findings.html", p)
 }

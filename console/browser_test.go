@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
-
 )
 
 // chromiumPath finds a headless browser: FUNDLEDGER_CHROMIUM, or Debian's
@@ -102,6 +102,19 @@ func TestConsoleInChromium(t *testing.T) {
 			return chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900))
 		})
 	}
+	// printed shoots the page as print media lays it out (the print CSS).
+	printed := func(name string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+				return err
+			}
+			if err := chromedp.Do(ctx, shot(name, 794)); err != nil { // A4 at 96 dpi
+				return err
+			}
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+			return err
+		})
+	}
 	step := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, steps...); err != nil {
@@ -130,6 +143,22 @@ func TestConsoleInChromium(t *testing.T) {
 		t.Error("the dashboard shows no fund scale")
 	}
 
+	// The findings, and a refused write: the domain's reason, the field marked.
+	step("findings and a refused write",
+		chromedp.Navigate(e.url+L+"/findings"),
+		chromedp.WaitVisible(chromedp.CSS("main h1")),
+		shot("findings", 1280),
+		chromedp.Navigate(e.url+L+"/write/allocate"),
+		chromedp.WaitVisible(chromedp.CSS("#f-amount")),
+		chromedp.SetValue(chromedp.CSS("#f-id"), "A-browser"),
+		chromedp.SetValue(chromedp.CSS("#f-programme"), "中央财政专项扶贫资金"),
+		chromedp.SetValue(chromedp.CSS("#f-fiscal_year"), "2019"),
+		chromedp.SetValue(chromedp.CSS("#f-document_no"), "财农〔2019〕9号"),
+		chromedp.SetValue(chromedp.CSS("#f-amount"), "12.345"),
+		chromedp.Click(chromedp.CSS("#submit")),
+		chromedp.WaitVisible(chromedp.CSS("#error")),
+		shot("write-refused-360px", 360))
+
 	// Find a household (past the first page) by its head's name, open it and its trace.
 	h := county.Households[150]
 	step("find a household by name",
@@ -144,7 +173,7 @@ func TestConsoleInChromium(t *testing.T) {
 		shot("household-360px", 360),
 		chromedp.Click(chromedp.CSS("#trace")),
 		chromedp.WaitVisible(chromedp.CSS("#trace-lines")),
-		shot("household-trace", 1280), shot("household-trace-360px", 360))
+		shot("household-trace", 1280), shot("household-trace-360px", 360), printed("household-trace-print"))
 	if who := text("#who"); !strings.Contains(who, h.HeadName) || strings.Contains(who, h.IDNumber) {
 		t.Errorf("trace names %q: want the head's name and no full ID number", who)
 	}
