@@ -119,13 +119,12 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// Mount serves h for prefix and every path under it (the console at
-// /console/), behind the same request log, metrics and deadlines as the
-// API. Call it before serving.
+// Mount serves h for every path under prefix (the console at /console/),
+// behind the same request log, metrics and deadlines as the API. Call it
+// before serving. The mounted paths are not the API's: they are not in
+// Routes or the OpenAPI document.
 func (s *Server) Mount(prefix string, h http.Handler) {
-	wrapped := echo.WrapHandler(h)
-	s.router.Any(strings.TrimSuffix(prefix, "/"), wrapped)
-	s.router.Any(strings.TrimSuffix(prefix, "/")+"/*", wrapped)
+	s.router.Any(strings.TrimSuffix(prefix, "/")+"/*", echo.WrapHandler(h))
 }
 
 // Authenticate answers who a bearer token acts for, exactly as the API's

@@ -72,9 +72,6 @@ func New(a API, opts Options) *Console {
 	m.HandleFunc("GET "+L+"/upload/{cmd}", c.signedIn(c.uploadForm, true))
 	m.HandleFunc("POST "+L+"/upload/{cmd}", c.signedIn(c.uploadPreview, true))
 	m.HandleFunc("POST "+L+"/upload/{cmd}/commit", c.signedIn(c.uploadCommit, true))
-	m.HandleFunc("/console", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, Prefix, http.StatusMovedPermanently)
-	})
 	return c
 }
 
