@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -116,6 +117,25 @@ func New(cfg Config) *Server {
 		e.Add(r.Method, r.Path, r.handler, mw...)
 	}
 	return s
+}
+
+// Mount serves h for every path under prefix (the console at /console/),
+// behind the same request log, metrics and deadlines as the API. Call it
+// before serving. The mounted paths are not the API's: they are not in
+// Routes or the OpenAPI document.
+func (s *Server) Mount(prefix string, h http.Handler) {
+	s.router.Any(strings.TrimSuffix(prefix, "/")+"/*", echo.WrapHandler(h))
+}
+
+// Authenticate answers who a bearer token acts for, exactly as the API's
+// auth does (admin token, then the token store; revoked tokens are
+// unknown): the console signs in with it.
+func (s *Server) Authenticate(bearer string) (Principal, bool) {
+	p, ok := s.authenticate(bearer)
+	if !ok {
+		return Principal{}, false
+	}
+	return *p, true
 }
 
 // ServeHTTP makes the server an http.Handler.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fundledger/fundledger/api"
+	"github.com/fundledger/fundledger/console"
 	"github.com/fundledger/fundledger/eventstore"
 	"github.com/fundledger/fundledger/eventstore/nats"
 	"github.com/fundledger/fundledger/ledger"
@@ -167,6 +168,9 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	n.Server = api.New(api.Config{Manager: n.Manager, Store: served, Projector: n.Projector, Tokens: n.Tokens,
 		AdminToken: cfg.AdminToken, Metrics: metrics, Logger: cfg.Logger, ReadWait: cfg.ReadWait})
+	// The console's pages call the API's own handler, so it reads and
+	// writes exactly as the API does.
+	n.Server.Mount(console.Prefix, console.New(n.Server, console.Options{Logger: cfg.Logger}))
 	return n, nil
 }
 
