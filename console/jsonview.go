@@ -36,7 +36,7 @@ var hidden = map[string]bool{"seq": true, "head_hash": true, "kind": true, "ledg
 
 // firstKeys come first in an object, in this order (who and what, then
 // the money); other plain fields follow by name, lists and tables last.
-var firstKeys = []string{"id", "name", "head_name", "village", "category", "status", "members", "removed",
+var firstKeys = []string{"id", "household", "name", "head_name", "village", "category", "status", "members", "removed",
 	"source_level", "programme", "fiscal_year", "document_no", "amount", "budget", "received", "spent", "balance"}
 
 func keyRank(k string, v any) int {
@@ -141,7 +141,8 @@ func toNode(key string, v any) jnode {
 }
 
 // objects answers the array's elements when all are objects, with the
-// union of their keys in first-seen order.
+// union of their keys in first-seen order, each object's keys ordered as
+// an object's fields are (who, then the money).
 func objects(x []any) ([]map[string]any, []string) {
 	var out []map[string]any
 	var cols []string
@@ -155,7 +156,10 @@ func objects(x []any) ([]map[string]any, []string) {
 		for k := range o {
 			keys = append(keys, k)
 		}
-		sort.Strings(keys)
+		sort.Slice(keys, func(i, j int) bool {
+			ri, rj := keyRank(keys[i], o[keys[i]]), keyRank(keys[j], o[keys[j]])
+			return ri < rj || ri == rj && keys[i] < keys[j]
+		})
 		for _, k := range keys {
 			if !seen[k] && !hidden[k] {
 				seen[k] = true

@@ -63,6 +63,26 @@ func commandTitle(d domain.CommandSpec) string {
 	return d.Summary
 }
 
+// eventTitles name the ledger's event types in Chinese (a preview's
+// records, a record's history); a type not named shows itself.
+var eventTitles = map[string]string{
+	"ledger.opened": "开立账本", "village.registered": "行政村登记", "household.registered": "建档立卡户登记",
+	"household.exited": "脱贫", "household.returned": "返贫", "household.removed": "清退",
+	"household.card_changed": "一卡通变更", "fund.allocated": "资金下达", "fund.integrated": "涉农资金整合",
+	"project.approved": "项目批复", "project.status_changed": "项目进度", "project.appropriated": "资金拨付到项目",
+	"project.paid": "项目支付", "project.recovered": "资金收回", "payout.made": "补助发放",
+	"payout_batch.accepted": "发放批次", "payout_batch.bank_results": "银行回盘", "write.reversed": "冲正",
+	"standard.set": "补助标准", "finding.acknowledged": "审计发现整改说明",
+}
+
+// eventTitle answers an event type's Chinese name.
+func eventTitle(t string) string {
+	if l, ok := eventTitles[t]; ok {
+		return l
+	}
+	return t
+}
+
 // enumValues are the closed lists of values of request fields, by
 // "Type.json_name", with each value's Chinese name: a form offers them as
 // a choice. The lists are the domain's own.

@@ -90,7 +90,7 @@ var funcs = template.FuncMap{
 	"cmdName":    cmdName,
 	"when":       when,
 	"card":       maskCardOnce,
-	"cell":       cell,
+	"eventTitle": eventTitle,
 	"nonce":      randomToken,
 	"list":       func() []string { return projections.ListKinds },
 	"isDate":     func(s string) bool { return isoDate.MatchString(s) },

@@ -54,10 +54,12 @@ func (c *Console) matchRoute(method, path string) (api.Route, bool) {
 // command answers the catalogue's command named name.
 func command(name string) (domain.CommandSpec, bool) { return domain.CommandNamed(name) }
 
-// uploadRoute answers the API route of command d when it takes files.
+// uploadRoute answers the API route of command d when it takes files and
+// can judge one without writing it (dry_run): the console previews a file
+// only by the ledger's own dry run, so a route without one is not offered.
 func (c *Console) uploadRoute(d domain.CommandSpec) (api.Route, bool) {
 	rt, ok := c.route(d.Method, d.Path)
-	return rt, ok && rt.Uploads
+	return rt, ok && rt.Uploads && slices.Contains(rt.Query, "dry_run")
 }
 
 // cmdLink is a link to one command's form or upload.

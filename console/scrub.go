@@ -38,19 +38,3 @@ func scrub(s string) string {
 	b.WriteString(s[last:])
 	return b.String()
 }
-
-// cell shows one cell of a previewed file, masked when its column holds
-// ID or card numbers (a registry file carries them in full).
-func cell(header []string, i int, v string) string {
-	h := ""
-	if i < len(header) {
-		h = strings.ToLower(header[i])
-	}
-	switch {
-	case strings.Contains(h, "id_number") || strings.Contains(h, "身份证"):
-		return disclosure.MaskID(strings.TrimSpace(v))
-	case strings.Contains(h, "bank_account") || strings.Contains(h, "卡号") || strings.Contains(h, "账号"):
-		return disclosure.MaskCard(strings.TrimSpace(v))
-	}
-	return scrub(v)
-}

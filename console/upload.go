@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/fundledger/fundledger/api"
@@ -35,12 +34,9 @@ type uploadData struct {
 	Param     string // the path parameter's label, when the route has one
 	ParamVal  string
 	Fields    []formField
-	DryRun    bool // the API checks the file without writing (dry_run)
 	FileName  string
 	UploadID  string
-	Checked   jnode // what the API's dry run answered
-	Preview   *preview
-	Rows      []rowErr
+	Checked   *dryRunView // what the API's dry run answered
 	Done      *writeDone
 	Committed bool
 }
@@ -84,8 +80,7 @@ func uploadFields(d domain.CommandSpec, rt api.Route) []formField {
 }
 
 func (c *Console) newUpload(r *http.Request, s *session, d domain.CommandSpec, rt api.Route, vals url.Values) (*page, *uploadData) {
-	ud := &uploadData{Spec: d, Title: commandTitle(d) + "（Excel 导入）", Fields: uploadFields(d, rt),
-		DryRun: slices.Contains(rt.Query, "dry_run")}
+	ud := &uploadData{Spec: d, Title: commandTitle(d) + "（Excel 导入）", Fields: uploadFields(d, rt)}
 	if d.Param != "" {
 		ud.Param, ud.ParamVal = label(d.Param), vals.Get("_param")
 	}
@@ -105,10 +100,11 @@ func (c *Console) uploadForm(w http.ResponseWriter, r *http.Request, s *session)
 	c.render(w, r, http.StatusOK, "upload.html", p)
 }
 
-// uploadPreview reads the uploaded file and shows what would be written:
-// the API's own dry run where the route has one (every refused row listed,
-// nothing written), else the file's rows and totals as read here. The file
-// is kept in the session for the commit.
+// uploadPreview sends the uploaded file to the API with dry_run=true and
+// shows what the ledger answered: the records the file would write, or
+// every refused row (row as Excel numbers it, column, reason). Nothing is
+// written. An accepted file is kept in the session so that the commit
+// sends these exact bytes with these exact fields.
 func (c *Console) uploadPreview(w http.ResponseWriter, r *http.Request, s *session) {
 	d, rt, ok := c.uploadSpec(w, r, s)
 	if !ok {
@@ -129,31 +125,30 @@ func (c *Console) uploadPreview(w http.ResponseWriter, r *http.Request, s *sessi
 		}
 	}
 	ud.FileName = name
-	if ud.DryRun {
-		a := c.sendUpload(r, s, d, u, true)
-		if e := a.failure(); e != nil {
-			if e.Status == http.StatusUnauthorized {
-				c.apiFail(w, r, s, e)
-				return
-			}
-			p.Err, ud.Rows = e, e.Rows
-			fillForm(ud.Fields, r.PostForm, e.Field, d.Param)
-			c.render(w, r, e.Status, "upload.html", p)
-			return
-		}
-		v, _ := decodeAny(a.Body)
-		ud.Checked = kvRows(v)
+	a := c.sendUpload(r, s, d, u, true)
+	if e := a.failure(); e != nil {
+		c.uploadRefused(w, r, s, p, ud, e, r.PostForm)
+		return
 	}
-	if pv, err := readPreview(file, u.contentType, u.query); err == nil {
-		ud.Preview = pv
-	} else if !ud.DryRun {
-		p.Err = &apiError{Status: http.StatusBadRequest, Code: "invalid_file", Message: err.Error(), Field: "file"}
-		c.render(w, r, http.StatusBadRequest, "upload.html", p)
+	if ud.Checked, err = readDryRun(a.Body); err != nil {
+		c.apiFail(w, r, s, &apiError{Status: http.StatusBadGateway, Code: "bad_answer", Message: "the API's dry run could not be read: " + err.Error()})
 		return
 	}
 	c.sessions.setUpload(s, u)
 	ud.UploadID = u.id
 	c.render(w, r, http.StatusOK, "upload.html", p)
+}
+
+// uploadRefused shows the API's refusal of a file (its rows, when it
+// lists them) above the upload form, filled in again but for the file.
+func (c *Console) uploadRefused(w http.ResponseWriter, r *http.Request, s *session, p *page, ud *uploadData, e *apiError, vals url.Values) {
+	if e.Status == http.StatusUnauthorized {
+		c.apiFail(w, r, s, e)
+		return
+	}
+	p.Err = e
+	fillForm(ud.Fields, vals, e.Field, ud.Spec.Param)
+	c.render(w, r, e.Status, "upload.html", p)
 }
 
 // uploadCommit sends the previewed file to the API for real.
@@ -175,13 +170,7 @@ func (c *Console) uploadCommit(w http.ResponseWriter, r *http.Request, s *sessio
 	ud.FileName = u.name
 	a := c.sendUpload(r, s, d, u, false)
 	if e := a.failure(); e != nil {
-		if e.Status == http.StatusUnauthorized {
-			c.apiFail(w, r, s, e)
-			return
-		}
-		p.Err, ud.Rows = e, e.Rows
-		fillForm(ud.Fields, vals, e.Field, d.Param)
-		c.render(w, r, e.Status, "upload.html", p)
+		c.uploadRefused(w, r, s, p, ud, e, vals)
 		return
 	}
 	var done writeDone
