@@ -36,7 +36,8 @@ var hidden = map[string]bool{"seq": true, "head_hash": true, "kind": true, "ledg
 
 // firstKeys come first in an object, in this order (who and what, then
 // the money); other plain fields follow by name, lists and tables last.
-var firstKeys = []string{"id", "household", "name", "head_name", "village", "category", "status", "members", "removed",
+var firstKeys = []string{"id", "household", "name", "head_name", "id_number", "village", "members", "category", "status",
+	"bank_name", "bank_account", "removed",
 	"source_level", "programme", "fiscal_year", "document_no", "amount", "budget", "received", "spent", "balance"}
 
 func keyRank(k string, v any) int {

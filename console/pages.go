@@ -64,11 +64,15 @@ const listPageSize = "50"
 
 // listData is one page of a list.
 type listData struct {
-	Kind  string
-	Q     string
-	Token string
-	List  projections.List
+	Kind   string
+	Q      string
+	Token  string
+	List   projections.List
+	Import *cmdLink // the file import that adds to this list, for a clerk who may write
 }
+
+// listImports are the file imports that add records to a list.
+var listImports = map[string]string{"households": "register_households", "payout-batches": "payout_batch"}
 
 // list shows a page of one kind of record, searched with q and paged by
 // the API's keyset token.
@@ -90,6 +94,11 @@ func (c *Console) list(w http.ResponseWriter, r *http.Request, s *session) {
 	if e := c.get(r, s, ledgerPath(l, kind), q, &d.List); e != nil {
 		c.apiFail(w, r, s, e)
 		return
+	}
+	if cmd, ok := command(listImports[kind]); ok && canWrite(s.principal.Role) {
+		if _, up := c.uploadRoute(cmd); up {
+			d.Import = &cmdLink{Spec: cmd, Title: commandTitle(cmd), Upload: true}
+		}
 	}
 	p := c.newPage(r, s, kindTitles[kind], d)
 	p.Section, p.ShowAsOf = kind, true

@@ -25,6 +25,7 @@ type pendingUpload struct {
 	name        string
 	contentType string
 	file        []byte
+	count       int // rows of the file, as the dry run counted them
 }
 
 // uploadData is an upload's form, preview or outcome.
@@ -35,6 +36,8 @@ type uploadData struct {
 	ParamVal  string
 	Fields    []formField
 	FileName  string
+	Count     int  // rows written, as the preview counted them
+	Records   bool // the commit's link goes to a list, not one record
 	UploadID  string
 	Checked   *dryRunView // what the API's dry run answered
 	Done      *writeDone
@@ -134,6 +137,7 @@ func (c *Console) uploadPreview(w http.ResponseWriter, r *http.Request, s *sessi
 		c.apiFail(w, r, s, &apiError{Status: http.StatusBadGateway, Code: "bad_answer", Message: "the API's dry run could not be read: " + err.Error()})
 		return
 	}
+	u.count = ud.Checked.Count
 	c.sessions.setUpload(s, u)
 	ud.UploadID = u.id
 	c.render(w, r, http.StatusOK, "upload.html", p)
@@ -181,8 +185,9 @@ func (c *Console) uploadCommit(w http.ResponseWriter, r *http.Request, s *sessio
 	} else if kind := paramKinds[d.Param]; kind != "" && u.param != "" {
 		done.Record = "r/" + kind + "/" + url.PathEscape(u.param)
 	} else if d.Name == "register_households" {
-		done.Record = "list/households"
+		done.Record, ud.Records = "list/households", true
 	}
+	ud.Count = u.count
 	c.log.Info("console: upload", "actor", s.principal.ID, "command", d.Name, "ledger", u.ledger, "file", u.name, "seq", done.Seq)
 	ud.Done, ud.Committed = &done, true
 	c.render(w, r, http.StatusOK, "upload.html", p)
