@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -15,14 +16,16 @@ type download struct {
 }
 
 // fileRoutes are the API's file downloads the console offers, by route
-// path, with the query each needs. A route the API does not have (yet) is
-// not offered. Full names and card numbers appear only in the bank's
-// payout file (代发文件); the ledger's NDJSON export, which also carries
-// them, is left to the API and the CLI.
+// path: for each query parameter a link may carry, the values it may take
+// ("" = left out). as_of may always be added: every file is as of a cut.
+// A route the API does not have is not offered. Full names, ID and card
+// numbers appear only in the bank's payout file (代发文件, finance and
+// auditors, logged by the API); the ledger's NDJSON export, which also
+// carries them, is left to the API and the CLI.
 var fileRoutes = map[string]map[string][]string{
 	"/v1/ledgers/:ledger/export":                       {"format": {"csv", "xlsx", "iati"}},
 	"/v1/ledgers/:ledger/payout-batches/:id/bank-file": nil,
-	"/v1/ledgers/:ledger/payout-batches/:id/publicity": nil,
+	"/v1/ledgers/:ledger/payout-batches/:id/publicity": {"format": {"", "csv"}},
 	"/v1/ledgers/:ledger/trace/funds/:id":              {"format": {"xlsx"}},
 	"/v1/ledgers/:ledger/trace/households/:id":         {"format": {"xlsx"}},
 	"/v1/ledgers/:ledger/audit":                        nil,
@@ -49,12 +52,7 @@ func (c *Console) offered(l string, p *url.URL) bool {
 		}
 	}
 	for k, allowed := range need {
-		v := q.Get(k)
-		found := false
-		for _, a := range allowed {
-			found = found || v == a
-		}
-		if !found {
+		if len(q[k]) > 1 || !slices.Contains(allowed, q.Get(k)) {
 			return false
 		}
 	}
@@ -86,7 +84,8 @@ func (c *Console) batchDownloads(l, id string) []download {
 		out = append(out, download{"代发文件（交银行，含完整姓名和卡号）", ledgerPath(l, "payout-batches", id, "bank-file"), "下载将记入日志"})
 	}
 	if _, ok := c.route(http.MethodGet, "/v1/ledgers/:ledger/payout-batches/:id/publicity"); ok {
-		out = append(out, download{"公示清册（已脱敏）", ledgerPath(l, "payout-batches", id, "publicity"), ""})
+		out = append(out, download{"公示清册（已脱敏，XLSX）", ledgerPath(l, "payout-batches", id, "publicity"), ""},
+			download{"公示清册（CSV）", ledgerPath(l, "payout-batches", id, "publicity") + "?format=csv", ""})
 	}
 	return out
 }
