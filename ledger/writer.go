@@ -435,7 +435,18 @@ func (w *writer) stage(group []*pending, size int) (batch []*staged, leftover []
 				continue
 			}
 		}
-		events, err := domain.Decide(w.state, p.req.Command)
+		// Commit times never go backwards, so "as of a time" is a clean cut.
+		t := w.tipTime
+		if now := w.clock().UTC(); now.After(t) {
+			t = now
+		}
+		// The business date: the command's own, never after the record day.
+		cmd, date, err := domain.DateCommand(p.req.Command, t)
+		if err != nil {
+			p.done <- outcome{err: err}
+			continue
+		}
+		events, err := domain.Decide(w.state, cmd)
 		if err != nil {
 			p.done <- outcome{err: err}
 			continue
@@ -445,13 +456,8 @@ func (w *writer) stage(group []*pending, size int) (batch []*staged, leftover []
 			p.done <- outcome{err: err}
 			continue
 		}
-		// Commit times never go backwards, so "as of a time" is a clean cut.
-		t := w.tipTime
-		if now := w.clock().UTC(); now.After(t) {
-			t = now
-		}
-		c := &domain.Commit{Ledger: w.code, Seq: w.tip + 1, Time: t, Actor: p.req.Actor, Command: p.req.Command.CommandName(),
-			IdempotencyKey: key, RequestHash: p.req.RequestHash, Events: raw, PrevHash: w.tipHash}
+		c := &domain.Commit{Ledger: w.code, Seq: w.tip + 1, Time: t, Version: domain.CommitVersion, Date: date, Actor: p.req.Actor,
+			Command: cmd.CommandName(), IdempotencyKey: key, RequestHash: p.req.RequestHash, Events: raw, PrevHash: w.tipHash}
 		c.Seal()
 		rec, err := c.Marshal()
 		if err != nil {
