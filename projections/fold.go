@@ -45,7 +45,7 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 		m.write(e.ID, &write{Type: e.EventType(), Fund: e.ID, Amount: e.Amount}, e.Postings)
 	case domain.ProjectApproved:
 		m.st.Projects[e.ID] = &project{Info: e, Status: "approved",
-			Dates: map[string]string{"approved": c.Time.In(chinaTime).Format("2006-01-02")}, Funds: map[string]*projectFund{}}
+			Dates: map[string]string{"approved": c.BusinessDate()}, Funds: map[string]*projectFund{}}
 		if e.Village != "" {
 			v := m.village(e.Village)
 			v.Projects = append(v.Projects, e.ID)

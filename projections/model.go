@@ -12,6 +12,7 @@ import (
 type Model struct {
 	st     state
 	intern map[string]string // shares the many copies of item, period and fund names
+	date   string            // the business cut's date, if the model is one (business.go)
 }
 
 // state is everything a Model knows, in a form that encodes to JSON as is,
@@ -36,6 +37,9 @@ type state struct {
 	Items      map[string]*item         `json:"items"`
 	// Undelivered totals the lines the bank failed or returned.
 	Undelivered item `json:"undelivered"`
+	// Days indexes the business date of every commit folded, for fast
+	// business cuts (business.go): runs of commits of one date.
+	Days []dayRun `json:"days,omitempty"`
 }
 
 // flow is an account's money in and out, net of corrections.
@@ -214,6 +218,7 @@ func (m *Model) applyDecoded(c *domain.Commit, events []domain.Event) error {
 	for _, e := range events {
 		m.apply(c, e)
 	}
+	m.index(c)
 	m.st.Ledger = c.Ledger
 	m.st.Seq, m.st.Hash, m.st.Time = c.Seq, c.Hash, c.Time
 	m.st.Events += uint64(len(events))
@@ -233,4 +238,4 @@ func (m *Model) in(s string) string {
 
 // chinaTime is China Standard Time (UTC+8), in which county documents date
 // things; fixed, so that no time zone database is needed.
-var chinaTime = time.FixedZone("CST", 8*3600)
+var chinaTime = domain.ChinaTime

@@ -24,8 +24,8 @@ type snapMeta struct {
 
 // snapFormat versions the encoding of state; a snapshot of another format
 // is removed (the projection replays instead), never misread. Format 2 added
-// the digest trailer (snapfile.go).
-const snapFormat = 2
+// the digest trailer (snapfile.go); format 3 the index of business dates.
+const snapFormat = 3
 
 // keepSnapshots bounds the snapshots kept per ledger; the oldest go first.
 // A read as of a point before the oldest replays from zero.
