@@ -80,9 +80,9 @@ func (c Cut) String() string {
 	}
 	switch {
 	case c.Date != "" && rec != "":
-		return "date " + c.Date + " known at " + rec
+		return c.Date + " known at " + rec
 	case c.Date != "":
-		return "date " + c.Date
+		return c.Date
 	case rec != "":
 		return rec
 	}
