@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -95,9 +96,25 @@ func (s *Server) disclosureXLSX(c echo.Context) error { return s.public(c, xlsxF
 func (s *Server) notice(c echo.Context) error         { return s.public(c, htmlFormat) }
 func (s *Server) noticeIndex(c echo.Context) error    { return s.public(c, indexFormat) }
 
+// settleMargin is how long before now a record time must lie for no
+// commit at or before it to still be on its way (an append in flight is
+// bounded by a minute).
+const settleMargin = 2 * time.Minute
+
+// fixedCut reports whether a cut's answer can never change: its record
+// point is a sequence, or a time settled in the past. A live page changes
+// with every write; a business cut at the head (as_of=DATE alone) changes
+// when a back-dated write lands; a time in the future gains commits.
+func fixedCut(cut projections.Cut) bool {
+	return cut.Seq != 0 || !cut.Time.IsZero() && cut.Time.Before(time.Now().Add(-settleMargin))
+}
+
 // public answers a public page. A live page reflects every write acknowledged
-// before the request (as every read does); a page as_of a sequence is
-// history and never changes, so it may be cached for a year.
+// before the request (as every read does); a page whose cut is fixed (as_of
+// a sequence, a settled time, or a date known_at a sequence) is history and
+// never changes, so it may be cached for a year; any other is fresh for a
+// minute and revalidated by its ETag, which names the record point and the
+// business date it was built from.
 func (s *Server) public(c echo.Context, f publicFormat) error {
 	code, cut, head, err := s.readPoint(c)
 	if err != nil {
@@ -109,15 +126,19 @@ func (s *Server) public(c echo.Context, f publicFormat) error {
 			Message: "as_of names a sequence past the ledger's head (" + itoa(head) + ")"}
 	}
 	seq := cut.Seq
-	if cut.IsZero() {
+	if cut.Seq == 0 && cut.Time.IsZero() { // live, or a business cut at the head
 		seq = s.projector.Seq(code)
 	}
 	host := baseURL(c)
 	key := func(seq uint64) string {
+		if cut.Date != "" {
+			return fmt.Sprintf("%s-%d-%s-%s-%s", code, seq, cut.Date, c.Param("village"), f.name)
+		}
 		return fmt.Sprintf("%s-%d-%s-%s", code, seq, c.Param("village"), f.name)
 	}
+	live := !fixedCut(cut)
 	if seq != 0 { // known before building: answer 304 or from the cache
-		if done, err := s.answerCached(c, f, key(seq), host, cut.IsZero()); done || err != nil {
+		if done, err := s.answerCached(c, f, key(seq), host, live); done || err != nil {
 			return err
 		}
 	}
@@ -131,7 +152,7 @@ func (s *Server) public(c echo.Context, f publicFormat) error {
 		return err
 	}
 	s.publicCache.put(key(built)+"|"+host, body.Bytes())
-	_, err = s.answerCached(c, f, key(built), host, cut.IsZero())
+	_, err = s.answerCached(c, f, key(built), host, live)
 	return err
 }
 

@@ -26,7 +26,7 @@ type Route struct {
 }
 
 // readQuery are the query parameters every ledger read accepts.
-var readQuery = []string{"as_of"}
+var readQuery = []string{"as_of", "known_at"}
 
 // table lists every route; the writes come from the domain's catalogue of commands.
 func (s *Server) table() []Route {
@@ -53,7 +53,7 @@ func (s *Server) table() []Route {
 		r(L+"/verify", "verify", "Walk the ledger's hash chain and name the first bad commit.", s.verify),
 		func() Route {
 			rt := r(L+"/events", "events", "Page the ledger's commits, filtered by type, actor and from_seq; with Accept: text/event-stream (or follow=true), follow new commits live as Server-Sent Events.", s.events)
-			rt.Query = []string{"as_of", "from_seq", "type", "actor", "limit", "follow"}
+			rt.Query = []string{"as_of", "known_at", "from_seq", "type", "actor", "limit", "follow"}
 			rt.Answer = "Events"
 			return rt
 		}(),
@@ -62,7 +62,7 @@ func (s *Server) table() []Route {
 			rt := r(L+"/export", "export", "Download the ledger's history as a file, from the running server: format=ndjson (every stored commit, one per line, exactly as stored; "+
 				"what fundledger replay --from and restore read), csv (money movements, UTF-8 with BOM), xlsx or iati (IATI-style activities). "+
 				"The hash chain is checked as it streams; a break before the first byte answers 503 ledger_damaged, a break later aborts the connection, so a short file never looks complete.", s.export)
-			rt.Query = []string{"format", "as_of"}
+			rt.Query = []string{"format", "as_of", "known_at"}
 			rt.Answer = "Export"
 			return rt
 		}(),

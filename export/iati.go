@@ -133,7 +133,7 @@ func (s *iatiWriter) activity(id, title, status string) *iatiActivity {
 
 // add records a transaction of write id on activity a, dated by commit c.
 func (s *iatiWriter) add(c *domain.Commit, a *iatiActivity, id, typ string, amount domain.Money, desc string, provider, receiver *iatiOrg) {
-	day := c.Time.In(chinaZone).Format("2006-01-02")
+	day := c.BusinessDate() // when the money moved, not when it was recorded
 	tx := iatiTransaction{Ref: id, Type: iatiCode{typ}, Date: iatiDate{ISODate: day},
 		Value:       iatiValue{Currency: "CNY", ValueDate: day, Amount: amount.String()},
 		Description: &iatiText{desc}, Provider: provider, Receiver: receiver}

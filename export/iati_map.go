@@ -71,7 +71,7 @@ func (s *iatiWriter) event(c *domain.Commit, e domain.Event) bool {
 			if l.Status == "paid" {
 				continue
 			}
-			day := c.Time.In(chinaZone).Format("2006-01-02")
+			day := c.BusinessDate() // when the money moved, not when it was recorded
 			s.county.Transactions = append(s.county.Transactions, iatiTransaction{Ref: e.Batch, Type: iatiCode{iatiDisbursement},
 				Date: iatiDate{ISODate: day}, Value: iatiValue{Currency: "CNY", ValueDate: day, Amount: l.Amount.Neg().String()},
 				Description: &iatiText{fmt.Sprintf("bank result of batch %s: %s %s %s", e.Batch, l.Status, l.BankRef, l.Reason)},
