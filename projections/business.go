@@ -293,6 +293,14 @@ func ReplayBusiness(ctx context.Context, store eventstore.Store, ledger string, 
 	return m, nil
 }
 
+// MarkBusinessCut records that m, folded with ApplyCut, is the business
+// cut of date ("" leaves it a record cut) and drops its date index.
+func (m *Model) MarkBusinessCut(date string) {
+	if date != "" {
+		m.date, m.st.Days = date, nil
+	}
+}
+
 // ApplyCut folds the next commit c into m if cut holds it; otherwise it
 // only moves m's head past c (checking that c follows it), so the model
 // answers the seq and hash it was read at.
