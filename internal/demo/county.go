@@ -64,6 +64,7 @@ func Build(n int) *County {
 	b.funds()
 	b.projects()
 	b.payouts()
+	b.date()
 	return b.c
 }
 
