@@ -154,4 +154,44 @@ func TestDatesOverHTTP(t *testing.T) {
 	back2["date"] = "2019-01-31"
 	e.must(e.call("POST", L+"/allocations", fin, back2), 201)
 	e.must(e.call("GET", N+"?as_of=2019-06-30", "", nil, "If-None-Match", etag), 200)
+	// A batch uploaded as a file takes its date from the query.
+	e.must(e.call("POST", L+"/payout-batches?id=B1&fund=A1&item=产业扶持直补&period=2019&control_count=1&control_amount=2.00&date=2019-05-01",
+		fin, "household,amount\nH0001,2.00\n", "Content-Type", "text/csv"), 201)
+	ev = e.must(e.call("GET", L+"/events?type=payout_batch.accepted", aud, nil), 200)
+	commits, _ = ev.body["commits"].([]any)
+	if len(commits) != 1 || commits[0].(map[string]any)["date"] != "2019-05-01" {
+		t.Errorf("the uploaded batch's commit: %s", ev.raw)
+	}
+}
+
+// TestOpenAPIShowsDateOnEveryWriteAndCutsOnEveryRead: every command's body
+// offers the business date, and every ledger read as_of and known_at.
+func TestOpenAPIShowsDateOnEveryWriteAndCutsOnEveryRead(t *testing.T) {
+	e := startEnv(t, "")
+	doc := e.must(e.call("GET", "/v1/openapi.json", "", nil), 200).body
+	paths, _ := doc["paths"].(map[string]any)
+	writes, reads := 0, 0
+	for path, item := range paths {
+		for method, op := range item.(map[string]any) {
+			o, _ := op.(map[string]any)
+			if method == "post" && strings.HasPrefix(path, "/v1/ledgers") {
+				rb, _ := o["requestBody"].(map[string]any)
+				b, _ := json.Marshal(rb)
+				if !strings.Contains(string(b), `"date":{`) || !strings.Contains(string(b), "记账日期") {
+					t.Errorf("POST %s: its body does not offer date", path)
+				}
+				writes++
+			}
+			if method == "get" && strings.HasPrefix(path, "/v1/ledgers/{ledger}/") && !strings.HasSuffix(path, "/verify") {
+				b, _ := json.Marshal(o["parameters"])
+				if !strings.Contains(string(b), `"as_of"`) || !strings.Contains(string(b), `"known_at"`) {
+					t.Errorf("GET %s: no as_of/known_at", path)
+				}
+				reads++
+			}
+		}
+	}
+	if writes < 18 || reads < 3 {
+		t.Fatalf("saw %d writes and %d reads", writes, reads)
+	}
 }
