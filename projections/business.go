@@ -141,7 +141,7 @@ func (t *tracked) readLiveView(r uint64, date string, fn func(*Model) error) (bo
 	if t.model.Seq() != r {
 		return false, nil
 	}
-	v := *t.model // shares the maps, read-only under the lock
+	v := *t.model                 // shares the maps, read-only under the lock
 	v.date, v.st.Days = date, nil // as every business model: no date index
 	return true, fn(&v)
 }
