@@ -6,13 +6,9 @@ import "github.com/fundledger/fundledger/domain"
 // at Seq. Every number in it equals the projections at that sequence; ID and
 // bank numbers are masked before they are put here, never later.
 type Disclosure struct {
-	Seq      uint64 `json:"seq"`
-	HeadHash string `json:"head_hash"`
-	AsOf     string `json:"as_of"` // time of the commit at Seq, RFC 3339, China Standard Time
-	// Date is the business date of a cut by date (as_of=2019-06-30): the
-	// figures are every write dated on or before it, as the ledger knew
-	// them at Seq. Absent for the live notice and record cuts.
-	Date      string      `json:"date,omitempty"`
+	Seq       uint64      `json:"seq"`
+	HeadHash  string      `json:"head_hash"`
+	AsOf      string      `json:"as_of"` // time of the commit at Seq, RFC 3339, China Standard Time
 	Title     string      `json:"title"` // e.g. 罗田村2019年度扶贫资金及项目公告公示
 	Year      int         `json:"year"`
 	Ledger    LedgerInfo  `json:"ledger"`
@@ -25,6 +21,10 @@ type Disclosure struct {
 	Publicity Publicity   `json:"publicity"`
 	Complaint Complaint   `json:"complaint"`
 	VerifyURL string      `json:"verify_url"` // path of the public verify endpoint for this stamp
+	// Date is the business date of a cut by date (as_of=2019-06-30): the
+	// figures are every write dated on or before it, as the ledger knew
+	// them at Seq. Absent for the live notice and record cuts.
+	Date string `json:"date,omitempty"`
 }
 
 // LedgerInfo names the county and the body that issues the notice.
