@@ -17,16 +17,11 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 // Commit is the events of one accepted command, written atomically as one
 // record of the ledger's log and chained to the commit before it by hash.
 type Commit struct {
-	Ledger string    `json:"ledger"`
-	Seq    uint64    `json:"seq"`
-	Time   time.Time `json:"time"`
-	// Version is the canonical encoding the hash covers: 0 (absent) for
-	// version 1, which had no date; CommitVersion for commits written now.
-	Version int `json:"v,omitempty"`
-	// Date is the business date (记账日期, YYYY-MM-DD) the commit's command
-	// was dated, beside its record Time. Absent in version 1 commits, which
-	// take their record day in China time (BusinessDate).
-	Date           string     `json:"date,omitempty"`
+	Ledger         string     `json:"ledger"`
+	Seq            uint64     `json:"seq"`
+	Time           time.Time  `json:"time"`           // record time
+	Version        int        `json:"v,omitempty"`    // canonical encoding: 0 (absent) is v1, without a date; CommitVersion now
+	Date           string     `json:"date,omitempty"` // business date (记账日期, YYYY-MM-DD); absent in v1: see BusinessDate
 	Actor          string     `json:"actor"`
 	Command        string     `json:"command"`
 	IdempotencyKey string     `json:"idempotency_key,omitempty"`
