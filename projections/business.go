@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fundledger/fundledger/domain"
@@ -101,6 +102,91 @@ func planCut(runs []dayRun, day, r uint64) (k uint64, back []seqRange) {
 	return k, back
 }
 
+// lateCommits keeps, per ledger, the commits entered out of date order:
+// those dated before a commit recorded earlier (补录). They are the only
+// commits after the prefix k that a business cut can need, and they are
+// few, so they are kept decoded in memory rather than read from the store
+// at each cut (a short store read costs a frame lookup; hundreds of them
+// cost more than the whole replay). The set is filled lazily, by the first
+// business cut that reaches past what it holds, in one read of the store.
+type lateCommits struct {
+	mu      sync.Mutex
+	upTo    uint64                    // every late commit with seq <= upTo is held
+	commits map[uint64]*domain.Commit // by seq
+	over    bool                      // past maxLate: business cuts read the store instead
+}
+
+// maxLate bounds the late commits held per ledger (about 600 bytes each);
+// a variable so that the property test runs both ways.
+var maxLate uint64 = 200_000
+
+// lateRanges answers the ranges of late commits in (from, to]: runs dated
+// before the latest date of the runs before them.
+func lateRanges(runs []dayRun, from, to uint64) []seqRange {
+	var out []seqRange
+	var maxDay uint64
+	for i, run := range runs {
+		first := run[0]
+		if first > to {
+			break
+		}
+		last := to
+		if i+1 < len(runs) && runs[i+1][0]-1 < last {
+			last = runs[i+1][0] - 1
+		}
+		if run[1] < maxDay && last > from {
+			out = append(out, seqRange{max(first, from+1), last})
+		}
+		maxDay = max(maxDay, run[1])
+	}
+	return out
+}
+
+// backDated answers the commits of the back ranges, from the late commits
+// it holds (filling them up to r first), or nil when there are too many to
+// hold and the caller must read the store.
+func (p *Projector) backDated(ctx context.Context, t *tracked, runs []dayRun, back []seqRange, r uint64) ([]*domain.Commit, error) {
+	l := &t.late
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.over {
+		return nil, nil
+	}
+	if l.commits == nil {
+		l.commits = map[uint64]*domain.Commit{}
+	}
+	if r > l.upTo {
+		fill := lateRanges(runs, l.upTo, r)
+		n := uint64(len(l.commits))
+		for _, rg := range fill {
+			n += rg.to - rg.from + 1
+		}
+		if n > maxLate {
+			l.over, l.commits = true, nil
+			return nil, nil
+		}
+		err := readRanges(ctx, p.store, t.code, fill, 1<<62, func(c *domain.Commit) error {
+			l.commits[c.Seq] = c
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		l.upTo = r
+	}
+	var out []*domain.Commit
+	for _, rg := range back {
+		for seq := rg.from; seq <= rg.to; seq++ {
+			c := l.commits[seq]
+			if c == nil { // not late after all: the index and the set disagree
+				return nil, fmt.Errorf("projections: ledger %s: back-dated commit %d not found among the late commits", t.code, seq)
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // readBusiness serves a business cut (Read has waited for its record head).
 func (p *Projector) readBusiness(ctx context.Context, t *tracked, cut Cut, fn func(*Model) error) error {
 	r := t.seq.Load()
@@ -123,7 +209,7 @@ func (p *Projector) readBusiness(ctx context.Context, t *tracked, cut Cut, fn fu
 			return err
 		}
 	}
-	m, err := p.businessModel(ctx, t, cut.Date, k, back, r)
+	m, err := p.businessModel(ctx, t, cut.Date, k, back, r, runs)
 	if err != nil {
 		return err
 	}
@@ -148,7 +234,7 @@ func (t *tracked) readLiveView(r uint64, date string, fn func(*Model) error) (bo
 
 // businessModel builds the business cut: the model at k, the back-dated
 // ranges applied in order, the head set to r.
-func (p *Projector) businessModel(ctx context.Context, t *tracked, date string, k uint64, back []seqRange, r uint64) (*Model, error) {
+func (p *Projector) businessModel(ctx context.Context, t *tracked, date string, k uint64, back []seqRange, r uint64, runs []dayRun) (*Model, error) {
 	m := NewModel(t.code)
 	if k > 0 {
 		var err error
@@ -156,10 +242,20 @@ func (p *Projector) businessModel(ctx context.Context, t *tracked, date string, 
 			return nil, err
 		}
 	}
-	if err := applyRanges(ctx, p.store, m, back); err != nil {
+	late, err := p.backDated(ctx, t, runs, back, r)
+	if err != nil {
 		return nil, p.damageIf(t, err)
 	}
-	if err := setHead(ctx, p.store, m, r); err != nil {
+	if late != nil || len(back) == 0 {
+		for _, c := range late {
+			if err := m.applyLoose(c); err != nil {
+				return nil, err
+			}
+		}
+	} else if err := readRanges(ctx, p.store, t.code, back, mergeGap, m.applyLoose); err != nil {
+		return nil, p.damageIf(t, err)
+	}
+	if err := p.setHead(ctx, t, m, r); err != nil {
 		return nil, p.damageIf(t, err)
 	}
 	m.date = date
@@ -174,18 +270,32 @@ func (p *Projector) businessModel(ctx context.Context, t *tracked, date string, 
 // reads would have cost.
 const mergeGap = 64
 
-// applyRanges folds the commits of the ranges into m, in order, without
-// the link check (they are not contiguous): one store read per group of
-// ranges less than mergeGap apart.
-func applyRanges(ctx context.Context, store eventstore.Store, m *Model, ranges []seqRange) error {
+// applyLoose folds commit c into m without the link check (a back-dated
+// commit is not the next one); the head is set once all are applied.
+func (m *Model) applyLoose(c *domain.Commit) error {
+	events, err := c.Decode()
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		m.apply(c, e)
+	}
+	m.st.Events += uint64(len(events))
+	return nil
+}
+
+// readRanges reads the commits of the ranges from the store, in order,
+// calling fn for each: one store read per group of ranges less than gap
+// apart.
+func readRanges(ctx context.Context, store eventstore.Store, ledger string, ranges []seqRange, gap uint64, fn func(*domain.Commit) error) error {
 	for i := 0; i < len(ranges); {
 		j := i
-		for j+1 < len(ranges) && ranges[j+1].from-ranges[j].to <= mergeGap {
+		for j+1 < len(ranges) && ranges[j+1].from-ranges[j].to <= gap {
 			j++
 		}
 		group, cur := ranges[i:j+1], 0
 		end := group[len(group)-1].to
-		err := store.Read(ctx, m.Ledger(), group[0].from, func(r eventstore.Record) error {
+		err := store.Read(ctx, ledger, group[0].from, func(r eventstore.Record) error {
 			if r.Seq > end {
 				return errStop
 			}
@@ -199,17 +309,12 @@ func applyRanges(ctx context.Context, store eventstore.Store, m *Model, ranges [
 			if err != nil {
 				return err
 			}
-			if c.Seq != r.Seq || c.Ledger != m.Ledger() {
-				return &LinkError{m.Ledger(), r.Seq, "the stored commit does not carry its own sequence"}
+			if c.Seq != r.Seq || c.Ledger != ledger {
+				return &LinkError{ledger, r.Seq, "the stored commit does not carry its own sequence"}
 			}
-			events, err := c.Decode()
-			if err != nil {
+			if err := fn(c); err != nil {
 				return err
 			}
-			for _, e := range events {
-				m.apply(c, e)
-			}
-			m.st.Events += uint64(len(events))
 			if r.Seq == end {
 				return errStop
 			}
@@ -224,13 +329,23 @@ func applyRanges(ctx context.Context, store eventstore.Store, m *Model, ranges [
 }
 
 // setHead makes m answer the record head r it was cut at: seq, hash and
-// time of commit r. A business model keeps no date index.
-func setHead(ctx context.Context, store eventstore.Store, m *Model, r uint64) error {
+// time of commit r (from the live model when it is there, else the
+// store). A business model keeps no date index.
+func (p *Projector) setHead(ctx context.Context, t *tracked, m *Model, r uint64) error {
 	m.st.Days = nil
 	if r == 0 {
 		return nil
 	}
-	c, err := readCommit(ctx, store, m.Ledger(), r)
+	t.mu.RLock()
+	live := t.model
+	if live.Seq() == r {
+		m.st.Seq, m.st.Hash, m.st.Time = r, live.HeadHash(), live.Time()
+	}
+	t.mu.RUnlock()
+	if m.st.Seq == r {
+		return nil
+	}
+	c, err := readCommit(ctx, p.store, m.Ledger(), r)
 	if err != nil {
 		return err
 	}

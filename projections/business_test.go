@@ -37,6 +37,9 @@ func TestBusinessCutEqualsFilterAndFold(t *testing.T) {
 		store := memory.New()
 		defer store.Close()
 		historyDated(t, store, true)
+		// Back-dated commits held in memory, or read from the store.
+		defer func(was uint64) { maxLate = was }(maxLate)
+		maxLate = rapid.SampledFrom([]uint64{0, 3, 200_000}).Draw(t, "max late")
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		head, _ := store.Head(ctx, testLedger)
