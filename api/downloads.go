@@ -204,7 +204,7 @@ func (s *Server) audit(c echo.Context) error {
 func (s *Server) downloadRoutes(r func(path, op, summary string, h echo.HandlerFunc) Route) []Route {
 	const L = "/v1/ledgers/:ledger"
 	file := func(rt Route, query ...string) Route {
-		rt.Answer, rt.Query = "Binary", append([]string{"as_of"}, query...)
+		rt.Answer, rt.Query = "Binary", append(append([]string(nil), readQuery...), query...)
 		return rt
 	}
 	return []Route{

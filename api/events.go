@@ -23,7 +23,8 @@ const (
 // commitView is one commit as the event log shows it.
 type commitView struct {
 	Seq            uint64            `json:"seq"`
-	Time           time.Time         `json:"time"`
+	Date           string            `json:"date"` // business date (记账日期)
+	Time           time.Time         `json:"time"` // record time
 	Actor          string            `json:"actor"`
 	Command        string            `json:"command"`
 	IdempotencyKey string            `json:"idempotency_key,omitempty"`
@@ -54,7 +55,7 @@ func (f eventFilter) view(c *domain.Commit) (commitView, bool) {
 			return commitView{}, false
 		}
 	}
-	return commitView{Seq: c.Seq, Time: c.Time, Actor: c.Actor, Command: c.Command, IdempotencyKey: c.IdempotencyKey,
+	return commitView{Seq: c.Seq, Date: c.BusinessDate(), Time: c.Time, Actor: c.Actor, Command: c.Command, IdempotencyKey: c.IdempotencyKey,
 		PrevHash: c.PrevHash, Hash: c.Hash, Events: evs}, true
 }
 
@@ -140,6 +141,9 @@ func (s *Server) events(c echo.Context) error {
 			return errPageFull
 		}
 		last = cm.Seq
+		if !cut.Holds(cm) { // a business cut: dated after its day
+			return nil
+		}
 		if v, ok := f.view(cm); ok {
 			page = append(page, v)
 		}

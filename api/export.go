@@ -58,6 +58,9 @@ func (s *Server) export(c echo.Context) error {
 	switch {
 	case errors.Is(err, export.ErrUnknownLedger):
 		return newError(http.StatusNotFound, "unknown_ledger", "ledger %q is not open", code)
+	case err == nil && cut.IsBusiness() && f.Name == "ndjson":
+		err = export.ErrDatedLog
+		fallthrough
 	case errors.Is(err, export.ErrBeyondHead), errors.Is(err, export.ErrBeforeFirst):
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "as_of", Message: strings.TrimPrefix(err.Error(), "export: ")}
 	case err != nil:
@@ -70,7 +73,7 @@ func (s *Server) export(c echo.Context) error {
 	h.Set("Cache-Control", "private, no-store")
 	if !f.Streamed {
 		var buf bytes.Buffer
-		if _, err := export.Write(ctx, s.store, code, seq, f, &buf); err != nil {
+		if _, err := export.WriteDated(ctx, s.store, code, seq, cut.Date, f, &buf); err != nil {
 			return s.exportFailed(err)
 		}
 		h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
@@ -79,7 +82,7 @@ func (s *Server) export(c echo.Context) error {
 		return err
 	}
 	bw := bufio.NewWriterSize(c.Response(), exportBuffer)
-	res, err := export.Write(ctx, s.store, code, seq, f, bw)
+	res, err := export.WriteDated(ctx, s.store, code, seq, cut.Date, f, bw)
 	if err == nil {
 		err = bw.Flush()
 	}

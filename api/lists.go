@@ -13,7 +13,7 @@ import (
 )
 
 // listQuery are the query parameters of a list.
-var listQuery = []string{"q", "page_size", "page_token", "as_of"}
+var listQuery = append([]string{"q", "page_size", "page_token"}, readQuery...)
 
 // LedgerItem is one ledger a token may read.
 type LedgerItem struct {

@@ -49,6 +49,19 @@ var pathEnums = map[string][]string{"kind": projections.Kinds}
 
 var amountType = reflect.TypeOf(domain.AmountText(""))
 
+// queryDocs describe the query parameters whose meaning is not obvious.
+var queryDocs = map[string]string{
+	"as_of": "A past view. A sequence number (123) or an RFC 3339 time is a record cut: what the ledger held then. " +
+		"A date (2019-06-30) is a business cut: every write dated on or before that day, as known at the head " +
+		"(or at known_at); the ledger's villages and households are in every business cut. The answer's seq is the record point it reflects.",
+	"known_at": "With as_of=DATE: the record point (a sequence number or an RFC 3339 time) the business cut is asked at: " +
+		"what the ledger said then about that day. Alone, a record cut.",
+}
+
+// dateDoc describes the `date` every write body takes.
+const dateDoc = "Business date (记账日期/发生日期), YYYY-MM-DD: when the money moved or the fact took effect. " +
+	"Default: the record day in China time (UTC+8); never after the record day (400). The commit keeps it beside its record time."
+
 // schemaOf describes a request type as JSON Schema (2020-12, as OpenAPI 3.1
 // uses): every field is listed, unknown fields are refused, and fields
 // without omitempty are required.
@@ -80,6 +93,9 @@ func schemaOf(t reflect.Type) map[string]any {
 				name = f.Name
 			}
 			ps := schemaOf(f.Type)
+			if name == "date" && f.Type.Kind() == reflect.String {
+				ps["format"], ps["description"] = "date", dateDoc
+			}
 			if e := enums[t.Name()+"."+name]; e != nil {
 				ps["enum"] = e
 			}
@@ -141,7 +157,11 @@ func buildOpenAPI(routes []Route) map[string]any {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": schema})
 		}
 		for _, q := range r.Query {
-			params = append(params, map[string]any{"name": q, "in": "query", "required": r.OpID == "publicVerify", "schema": map[string]any{"type": "string"}})
+			p := map[string]any{"name": q, "in": "query", "required": r.OpID == "publicVerify", "schema": map[string]any{"type": "string"}}
+			if d := queryDocs[q]; d != "" {
+				p["description"] = d
+			}
+			params = append(params, p)
 		}
 		if r.Body != nil && r.Role == RoleFinance {
 			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "required": false,
@@ -237,7 +257,9 @@ func buildOpenAPI(routes []Route) map[string]any {
 		"info": map[string]any{"title": "fundledger", "version": "1",
 			"description": "An event-sourced ledger for poverty-alleviation funds. Money is a string with two decimals; " +
 				"writes need a bearer token of role finance (or admin), reads auditor or above; every error is " +
-				`{"error":{"code","message"}}. Request bodies are at most 1 MiB (payout-batch files 16 MiB); unknown fields are refused.`},
+				`{"error":{"code","message"}}. Request bodies are at most 1 MiB (payout-batch files 16 MiB); unknown fields are refused. ` +
+				"Every write takes a business date `date` (default the record day in China time, never in the future); " +
+				"reads take as_of (a sequence or time: a record cut; a date: a business cut) and known_at."},
 		"servers":    []any{map[string]any{"url": "/"}},
 		"paths":      paths,
 		"components": map[string]any{"schemas": schemas, "securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}}},

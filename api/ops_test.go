@@ -68,7 +68,8 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 }
 
 // TestReadsCarrySeqHeadHashAndAsOf: every read has seq and head_hash, and
-// as_of (a sequence, a date or a time) reads the past. The writers' clock
+// as_of (a sequence, a date or a time) reads the past: a sequence or a time
+// what the ledger held then, a date the writes dated on or before it. The writers' clock
 // is the test's, so each commit's record time is known, not slept for.
 func TestReadsCarrySeqHeadHashAndAsOf(t *testing.T) {
 	cst := time.FixedZone("CST", 8*3600)
@@ -91,10 +92,11 @@ func TestReadsCarrySeqHeadHashAndAsOf(t *testing.T) {
 		t.Fatalf("as_of seq read %s", past.raw)
 	}
 	for asOf, want := range map[string]struct{ balance, hash string }{
-		"2019-07-02":                {"6.00", first.str("hash")},  // the end of that day in China
+		"2019-07-02":                {"6.00", second.str("hash")}, // a business cut: dated that day or before, known at the head
 		"2019-07-03T09:59:59+08:00": {"6.00", first.str("hash")},  // just before the second payout
 		"2019-07-03T02:00:00Z":      {"1.00", second.str("hash")}, // its own time, in UTC
 		"2019-07-03":                {"1.00", second.str("hash")},
+		"2019-07-01":                {"10.00", second.str("hash")},
 	} {
 		r := e.must(e.call("GET", L+"/balances/funds/A1?as_of="+url.QueryEscape(asOf), fin, nil), 200)
 		if r.str("balance") != want.balance || r.str("head_hash") != want.hash {

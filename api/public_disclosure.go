@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -95,10 +96,33 @@ func (s *Server) disclosureXLSX(c echo.Context) error { return s.public(c, xlsxF
 func (s *Server) notice(c echo.Context) error         { return s.public(c, htmlFormat) }
 func (s *Server) noticeIndex(c echo.Context) error    { return s.public(c, indexFormat) }
 
+// settleMargin is how long before now a record time must lie for no
+// commit at or before it to still be on its way (an append in flight is
+// bounded by a minute).
+const settleMargin = 2 * time.Minute
+
+// fixedCut reports whether a cut's answer can never change: its record
+// point is a sequence, or a time that a later commit already follows
+// (built < head: commit times never go backwards) or that is settled in the
+// past. A live page changes with every write; a business cut at the head
+// (as_of=DATE alone) changes when a back-dated write lands; a time in the
+// future gains commits.
+func fixedCut(cut projections.Cut, built, head uint64) bool {
+	switch {
+	case cut.Seq != 0:
+		return true
+	case !cut.Time.IsZero():
+		return built < head || cut.Time.Before(time.Now().Add(-settleMargin))
+	}
+	return false
+}
+
 // public answers a public page. A live page reflects every write acknowledged
-// before the request (as every read does); a page as of a cut that can never
-// change again (settled) may be cached for a year; any other cut, such as
-// a time still to come, is cached like a live page.
+// before the request (as every read does); a page whose cut is fixed (as_of
+// a sequence, a settled time, or a date known_at a sequence) is history and
+// never changes, so it may be cached for a year; any other is fresh for a
+// minute and revalidated by its ETag, which names the record point and the
+// business date it was built from.
 func (s *Server) public(c echo.Context, f publicFormat) error {
 	code, cut, head, err := s.readPoint(c)
 	if err != nil {
@@ -110,15 +134,18 @@ func (s *Server) public(c echo.Context, f publicFormat) error {
 			Message: "as_of names a sequence past the ledger's head (" + itoa(head) + ")"}
 	}
 	seq := cut.Seq
-	if cut.IsZero() {
+	if cut.Seq == 0 && cut.Time.IsZero() { // live, or a business cut at the head
 		seq = s.projector.Seq(code)
 	}
 	host := baseURL(c)
 	key := func(seq uint64) string {
+		if cut.Date != "" {
+			return fmt.Sprintf("%s-%d-%s-%s-%s", code, seq, cut.Date, c.Param("village"), f.name)
+		}
 		return fmt.Sprintf("%s-%d-%s-%s", code, seq, c.Param("village"), f.name)
 	}
 	if seq != 0 { // known before building: answer 304 or from the cache
-		if done, err := s.answerCached(c, f, key(seq), host, settled(cut, seq, head)); done || err != nil {
+		if done, err := s.answerCached(c, f, key(seq), host, fixedCut(cut, seq, head)); done || err != nil {
 			return err
 		}
 	}
@@ -132,28 +159,8 @@ func (s *Server) public(c echo.Context, f publicFormat) error {
 		return err
 	}
 	s.publicCache.put(key(built)+"|"+host, body.Bytes())
-	_, err = s.answerCached(c, f, key(built), host, settled(cut, built, head))
+	_, err = s.answerCached(c, f, key(built), host, fixedCut(cut, built, head))
 	return err
-}
-
-// settled reports whether a read at cut, answered from the commits up to
-// built while the ledger's durable head was head, can never change: only
-// then may it be cached as immutable. A sequence cut at or below the head
-// is settled. A record-time cut is settled once a commit after it exists
-// (built < head): commit times never go backwards, so nothing can join it;
-// a time at or past the head's (a future time or date) is not, since the
-// next write may fall inside it. The live model, and any cut this rule
-// does not name, is not settled.
-func settled(cut projections.Cut, built, head uint64) bool {
-	switch {
-	case cut.IsZero():
-		return false
-	case cut.Seq != 0 && cut.Time.IsZero():
-		return cut.Seq <= head
-	case cut.Seq == 0 && !cut.Time.IsZero():
-		return built < head
-	}
-	return false
 }
 
 // answerCached writes 304 for a matching If-None-Match, or the cached body.

@@ -12,11 +12,20 @@ import (
 	"github.com/fundledger/fundledger/projections"
 )
 
-// asOf reads the as_of query parameter: a sequence number or a time.
+// asOf reads the as_of and known_at query parameters: as_of a sequence
+// number or a time (a record cut) or a date (a business cut), known_at a
+// sequence number or a time (the record point a business cut is asked at).
 func asOf(c echo.Context) (projections.Cut, error) {
 	cut, err := projections.ParseAsOf(c.QueryParam("as_of"))
 	if err != nil {
 		return cut, &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "as_of", Message: err.Error()}
+	}
+	known, err := projections.ParseKnownAt(c.QueryParam("known_at"))
+	if err == nil {
+		cut, err = cut.KnownAt(known)
+	}
+	if err != nil {
+		return cut, &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "known_at", Message: err.Error()}
 	}
 	return cut, nil
 }

@@ -26,7 +26,7 @@ type Route struct {
 }
 
 // readQuery are the query parameters every ledger read accepts.
-var readQuery = []string{"as_of"}
+var readQuery = []string{"as_of", "known_at"}
 
 // table lists every route; the writes come from the domain's catalogue of commands.
 func (s *Server) table() []Route {
@@ -51,7 +51,7 @@ func (s *Server) table() []Route {
 			"The id is one path segment, percent-encoded (any case; a \"/\" in a name as %2F).", s.balance),
 		func() Route {
 			rt := r(L+"/balances/:kind", "balanceByQuery", "The same balance with the id in the query (?id=), for names that a proxy will not pass through a path segment.", s.balance)
-			rt.Query = []string{"id", "as_of"}
+			rt.Query = append([]string{"id"}, readQuery...)
 			return rt
 		}(),
 		r(L+"/summary", "summary", "County summary: fund scale, integration ratio, project rates, payouts by item.", s.summary),
@@ -61,7 +61,7 @@ func (s *Server) table() []Route {
 		r(L+"/verify", "verify", "Walk the ledger's hash chain and name the first bad commit.", s.verify),
 		func() Route {
 			rt := r(L+"/events", "events", "Page the ledger's commits, filtered by type, actor and from_seq; with Accept: text/event-stream (or follow=true), follow new commits live as Server-Sent Events.", s.events)
-			rt.Query = []string{"as_of", "from_seq", "type", "actor", "limit", "follow"}
+			rt.Query = []string{"as_of", "known_at", "from_seq", "type", "actor", "limit", "follow"}
 			rt.Answer = "Events"
 			return rt
 		}(),
@@ -70,7 +70,7 @@ func (s *Server) table() []Route {
 			rt := r(L+"/export", "export", "Download the ledger's history as a file, from the running server: format=ndjson (every stored commit, one per line, exactly as stored; "+
 				"what fundledger replay --from and restore read), csv (money movements, UTF-8 with BOM), xlsx or iati (IATI-style activities). "+
 				"The hash chain is checked as it streams; a break before the first byte answers 503 ledger_damaged, a break later aborts the connection, so a short file never looks complete.", s.export)
-			rt.Query = []string{"format", "as_of"}
+			rt.Query = []string{"format", "as_of", "known_at"}
 			rt.Answer = "Export"
 			return rt
 		}(),

@@ -20,7 +20,7 @@ import (
 const mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // uploadQuery are the batch fields a file upload takes from the query string.
-var uploadQuery = []string{"id", "fund", "item", "standard", "period", "control_count", "control_amount", "dry_run"}
+var uploadQuery = []string{"id", "fund", "item", "standard", "period", "control_count", "control_amount", "dry_run", "date"}
 
 // payoutBatch accepts a batch as JSON (domain.PayoutBatch), or as a file:
 // text/csv or XLSX as the body, or multipart/form-data with the file in the
@@ -68,7 +68,7 @@ func batchHeader(q url.Values) (domain.PayoutBatch, error) {
 				Message: fmt.Sprintf("query parameter %q is not a batch field; use %s", k, strings.Join(uploadQuery, ", "))}
 		}
 	}
-	cmd := domain.PayoutBatch{ID: q.Get("id"), Fund: q.Get("fund"), Item: q.Get("item"), Period: q.Get("period"),
+	cmd := domain.PayoutBatch{Date: q.Get("date"), ID: q.Get("id"), Fund: q.Get("fund"), Item: q.Get("item"), Period: q.Get("period"),
 		Standard: domain.AmountText(q.Get("standard")), Control: domain.ControlRequest{Amount: domain.AmountText(q.Get("control_amount"))}}
 	if v := q.Get("control_count"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -54,6 +54,9 @@ type noticePage struct {
 // makes the verify link and QR code absolute so a phone can open them.
 func RenderNotice(w io.Writer, d *Disclosure, baseURL string) error {
 	p := noticePage{D: d, VerifyURL: baseURL + d.VerifyURL, Date: dateOf(d.AsOf)}
+	if d.Date != "" { // a notice as of a business date is signed on that day
+		p.Date = dateOf(d.Date + "T00:00:00+08:00")
+	}
 	var sources []Bar
 	for _, s := range d.BySource {
 		sources = append(sources, Bar{Label: s.Label, Value: s.Amount, Note: s.Amount.String() + " 元"})

@@ -21,6 +21,10 @@ type Disclosure struct {
 	Publicity Publicity   `json:"publicity"`
 	Complaint Complaint   `json:"complaint"`
 	VerifyURL string      `json:"verify_url"` // path of the public verify endpoint for this stamp
+	// Date is the business date of a cut by date (as_of=2019-06-30): the
+	// figures are every write dated on or before it, as the ledger knew
+	// them at Seq. Absent for the live notice and record cuts.
+	Date string `json:"date,omitempty"`
 }
 
 // LedgerInfo names the county and the body that issues the notice.

@@ -12,6 +12,7 @@ type Command interface {
 
 // OpenLedger opens a county ledger.
 type OpenLedger struct {
+	Date           string `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	Code           string `json:"code"`
 	Name           string `json:"name"`
 	ComplaintPhone string `json:"complaint_phone,omitempty"`
@@ -20,6 +21,7 @@ type OpenLedger struct {
 
 // RegisterVillage registers an administrative village.
 type RegisterVillage struct {
+	Date        string `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	ID          string `json:"id"`
 	Name        string `json:"name"`
 	Township    string `json:"township"`
@@ -29,6 +31,7 @@ type RegisterVillage struct {
 
 // RegisterHousehold registers a household (建档立卡).
 type RegisterHousehold struct {
+	Date        string `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	ID          string `json:"id"`
 	Village     string `json:"village"`
 	HeadName    string `json:"head_name"`
@@ -49,6 +52,7 @@ type RegisterHouseholds struct {
 
 // ExitHousehold records 脱贫 in a year.
 type ExitHousehold struct {
+	Date       string `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	Household  string `json:"-"`
 	Year       int    `json:"year"`
 	DocumentNo string `json:"document_no,omitempty"`
@@ -56,6 +60,7 @@ type ExitHousehold struct {
 
 // ReturnHousehold records 返贫 in a year.
 type ReturnHousehold struct {
+	Date      string `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	Household string `json:"-"`
 	Year      int    `json:"year"`
 	Reason    string `json:"reason,omitempty"`
@@ -63,6 +68,7 @@ type ReturnHousehold struct {
 
 // RemoveHousehold records 清退.
 type RemoveHousehold struct {
+	Date       string `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	Household  string `json:"-"`
 	Reason     string `json:"reason"`
 	DocumentNo string `json:"document_no,omitempty"`
@@ -70,6 +76,7 @@ type RemoveHousehold struct {
 
 // ChangeBankCard records a household's new one-card account.
 type ChangeBankCard struct {
+	Date        string `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	Household   string `json:"-"`
 	BankName    string `json:"bank_name"`
 	BankAccount string `json:"bank_account"`
@@ -77,6 +84,7 @@ type ChangeBankCard struct {
 
 // Allocate records special funds arriving from a level.
 type Allocate struct {
+	Date        string     `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	ID          string     `json:"id"`
 	SourceLevel string     `json:"source_level"`
 	Programme   string     `json:"programme"`
@@ -87,6 +95,7 @@ type Allocate struct {
 
 // Integrate records farm funds integrated into the poverty pool.
 type Integrate struct {
+	Date       string     `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	ID         string     `json:"id"`
 	Programme  string     `json:"programme"`
 	FiscalYear int        `json:"fiscal_year"`
@@ -96,6 +105,7 @@ type Integrate struct {
 
 // ApproveProject adds a project.
 type ApproveProject struct {
+	Date        string     `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	ID          string     `json:"id"`
 	Name        string     `json:"name"`
 	Village     string     `json:"village,omitempty"`
@@ -109,12 +119,13 @@ type ApproveProject struct {
 type ChangeProjectStatus struct {
 	Project    string `json:"-"`
 	Status     string `json:"status"`
-	Date       string `json:"date"`
+	Date       string `json:"date,omitempty"` // the status's date, and the business date
 	DocumentNo string `json:"document_no,omitempty"`
 }
 
 // Appropriate moves money from a fund to a project.
 type Appropriate struct {
+	Date    string     `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	Project string     `json:"-"`
 	ID      string     `json:"id"`
 	Fund    string     `json:"fund"`
@@ -123,6 +134,7 @@ type Appropriate struct {
 
 // Pay pays a payee from a project's money of one fund.
 type Pay struct {
+	Date      string     `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	Project   string     `json:"-"`
 	ID        string     `json:"id"`
 	Fund      string     `json:"fund"`
@@ -134,6 +146,7 @@ type Pay struct {
 
 // Recover reclaims a project's unspent money of one fund.
 type Recover struct {
+	Date    string     `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	Project string     `json:"-"`
 	ID      string     `json:"id"`
 	Fund    string     `json:"fund"`
@@ -143,6 +156,7 @@ type Recover struct {
 
 // Payout pays one household from a fund.
 type Payout struct {
+	Date      string     `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	ID        string     `json:"id"`
 	Household string     `json:"household"`
 	Item      string     `json:"item"`
@@ -169,6 +183,7 @@ type ControlRequest struct {
 
 // PayoutBatch pays many households from one fund, checked against control totals.
 type PayoutBatch struct {
+	Date     string             `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	ID       string             `json:"id"`
 	Fund     string             `json:"fund"`
 	Item     string             `json:"item"`
@@ -188,12 +203,14 @@ type BankResultRequest struct {
 
 // RecordBankResults records the bank's report on a batch.
 type RecordBankResults struct {
+	Date  string              `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	Batch string              `json:"-"`
 	Lines []BankResultRequest `json:"lines"`
 }
 
 // Reverse corrects a money write (冲正).
 type Reverse struct {
+	Date     string `json:"date,omitempty"` // business date (记账日期); see DateCommand
 	ID       string `json:"id"`
 	Reverses string `json:"reverses"`
 	Reason   string `json:"reason"`
@@ -206,11 +223,14 @@ type SetStandard struct {
 	Amount      AmountText `json:"amount"`
 	Unit        string     `json:"unit"`
 	Eligibility string     `json:"eligibility,omitempty"`
-	Date        string     `json:"date"`
+	// Date is the day the standard takes effect: the business date (the
+	// record day when not given), as for every command.
+	Date string `json:"date,omitempty"`
 }
 
 // AcknowledgeFinding records an answer to an audit finding (整改说明).
 type AcknowledgeFinding struct {
+	Date    string `json:"date,omitempty"`
 	Finding string `json:"-"`
 	Note    string `json:"note"`
 }

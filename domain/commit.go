@@ -19,7 +19,9 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 type Commit struct {
 	Ledger         string     `json:"ledger"`
 	Seq            uint64     `json:"seq"`
-	Time           time.Time  `json:"time"`
+	Time           time.Time  `json:"time"`           // record time
+	Version        int        `json:"v,omitempty"`    // canonical encoding: 0 (absent) is v1, without a date; CommitVersion now
+	Date           string     `json:"date,omitempty"` // business date (记账日期, YYYY-MM-DD); absent in v1: see BusinessDate
 	Actor          string     `json:"actor"`
 	Command        string     `json:"command"`
 	IdempotencyKey string     `json:"idempotency_key,omitempty"`
@@ -62,6 +64,18 @@ func (c *Commit) Decode() ([]Event, error) {
 	return out, nil
 }
 
+// CommitVersion is the canonical encoding new commits are sealed with.
+const CommitVersion = 2
+
+// BusinessDate answers the business date of the commit: its Date, or for a
+// commit written before dates were kept, its record day in China time.
+func (c *Commit) BusinessDate() string {
+	if c.Date != "" {
+		return c.Date
+	}
+	return ChinaDay(c.Time)
+}
+
 // ComputeHash answers the commit's SHA-256 over its canonical encoding,
 // as lowercase hex. The canonical encoding (version 1) is the ASCII tag
 // "fundledger-commit-v1", then each of these fields as an 8-byte big-endian
@@ -75,9 +89,22 @@ func (c *Commit) Decode() ([]Event, error) {
 // Length prefixes make the encoding unambiguous whatever the fields hold;
 // hashing the stored event bytes means a later change of Go's JSON encoder
 // cannot change an old commit's hash. Golden vectors: testdata/commit_hash_v1.json.
+//
+// Version 2 (Version == 2) is the tag "fundledger-commit-v2" and the same
+// fields with the business date right after the time; golden vectors:
+// testdata/commit_hash_v2.json. A commit of version 1 has no date: one
+// carrying a date, or of a version this code does not know, is hashed so
+// that it cannot verify (the date would otherwise ride unhashed).
 func (c *Commit) ComputeHash() string {
 	h := sha256.New()
-	h.Write([]byte("fundledger-commit-v1"))
+	switch {
+	case c.Version == CommitVersion:
+		h.Write([]byte("fundledger-commit-v2"))
+	case c.Version == 0 && c.Date == "":
+		h.Write([]byte("fundledger-commit-v1"))
+	default:
+		h.Write([]byte("fundledger-commit-unknown-" + strconv.Itoa(c.Version)))
+	}
 	var n [8]byte
 	field := func(b []byte) {
 		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
@@ -87,6 +114,9 @@ func (c *Commit) ComputeHash() string {
 	field([]byte(c.Ledger))
 	field([]byte(strconv.FormatUint(c.Seq, 10)))
 	field([]byte(c.Time.UTC().Format(time.RFC3339Nano)))
+	if c.Version == CommitVersion {
+		field([]byte(c.Date))
+	}
 	field([]byte(c.Actor))
 	field([]byte(c.Command))
 	field([]byte(c.IdempotencyKey))

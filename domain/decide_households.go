@@ -47,7 +47,8 @@ func (c RegisterHousehold) decide(s *State) ([]Event, error) {
 	if err := bankAccount("bank_account", c.BankAccount); err != nil {
 		return nil, err
 	}
-	return []Event{HouseholdRegistered(c)}, nil
+	return []Event{HouseholdRegistered{ID: c.ID, Village: c.Village, HeadName: c.HeadName, IDNumber: c.IDNumber, Members: c.Members,
+		Category: c.Category, Status: c.Status, BankName: c.BankName, BankAccount: c.BankAccount}}, nil
 }
 
 // household finds a registered household or answers not found.
@@ -70,7 +71,7 @@ func (c ExitHousehold) decide(s *State) ([]Event, error) {
 	if h.Removed || h.Status == "exited" {
 		return nil, reject(ErrHouseholdState, "", "household %q cannot exit poverty: it is %s", c.Household, householdState(h))
 	}
-	return []Event{HouseholdExited(c)}, nil
+	return []Event{HouseholdExited{Household: c.Household, Year: c.Year, DocumentNo: c.DocumentNo}}, nil
 }
 
 func (c ReturnHousehold) decide(s *State) ([]Event, error) {
@@ -84,7 +85,7 @@ func (c ReturnHousehold) decide(s *State) ([]Event, error) {
 	if h.Removed || h.Status != "exited" {
 		return nil, reject(ErrHouseholdState, "", "only an exited household can return to poverty; household %q is %s", c.Household, householdState(h))
 	}
-	return []Event{HouseholdReturned(c)}, nil
+	return []Event{HouseholdReturned{Household: c.Household, Year: c.Year, Reason: c.Reason}}, nil
 }
 
 func (c RemoveHousehold) decide(s *State) ([]Event, error) {
@@ -98,7 +99,7 @@ func (c RemoveHousehold) decide(s *State) ([]Event, error) {
 	if h.Removed {
 		return nil, reject(ErrHouseholdState, "", "household %q was already removed", c.Household)
 	}
-	return []Event{HouseholdRemoved(c)}, nil
+	return []Event{HouseholdRemoved{Household: c.Household, Reason: c.Reason, DocumentNo: c.DocumentNo}}, nil
 }
 
 func (c ChangeBankCard) decide(s *State) ([]Event, error) {
@@ -111,7 +112,7 @@ func (c ChangeBankCard) decide(s *State) ([]Event, error) {
 	if err := bankAccount("bank_account", c.BankAccount); err != nil {
 		return nil, err
 	}
-	return []Event{HouseholdCardChanged(c)}, nil
+	return []Event{HouseholdCardChanged{Household: c.Household, BankName: c.BankName, BankAccount: c.BankAccount}}, nil
 }
 
 func householdState(h *Household) string {

@@ -16,7 +16,7 @@ func (c OpenLedger) decide(s *State) ([]Event, error) {
 	if err := optionalText("issuer", c.Issuer, maxName); err != nil {
 		return nil, err
 	}
-	return []Event{LedgerOpened(c)}, nil
+	return []Event{LedgerOpened{Code: c.Code, Name: c.Name, ComplaintPhone: c.ComplaintPhone, Issuer: c.Issuer}}, nil
 }
 
 func (c RegisterVillage) decide(s *State) ([]Event, error) {
@@ -37,5 +37,5 @@ func (c RegisterVillage) decide(s *State) ([]Event, error) {
 			return nil, err
 		}
 	}
-	return []Event{VillageRegistered(c)}, nil
+	return []Event{VillageRegistered{ID: c.ID, Name: c.Name, Township: c.Township, PoorVillage: c.PoorVillage, ExitYear: c.ExitYear}}, nil
 }

@@ -17,9 +17,8 @@ func (c SetStandard) decide(*State) ([]Event, error) {
 	if err := optionalText("eligibility", c.Eligibility, maxName); err != nil {
 		return nil, err
 	}
-	// TODO(dates): when every command takes a business date defaulting to
-	// the record day, an absent date defaults here too; until then a
-	// standard must say from when it applies.
+	// The writer fills an absent date with the record day (DateCommand);
+	// a command decided without it still needs to say from when it applies.
 	if c.Date == "" {
 		return nil, invalid("date", "date is required: the day from which the standard applies, like 2019-01-01")
 	}
@@ -36,5 +35,5 @@ func (c AcknowledgeFinding) decide(*State) ([]Event, error) {
 	if err := text("note", c.Note, 500); err != nil {
 		return nil, err
 	}
-	return []Event{FindingAcknowledged(c)}, nil
+	return []Event{FindingAcknowledged{Finding: c.Finding, Note: c.Note}}, nil
 }

@@ -163,8 +163,9 @@ func (s *iatiWriter) activity(id, title, status string) *iatiActivity {
 	return a
 }
 
-// iatiDay is the day commit c's transactions are dated.
-func iatiDay(c *domain.Commit) string { return c.Time.In(chinaZone).Format("2006-01-02") }
+// iatiDay is the day commit c's transactions are dated: its business
+// date, when the money moved, not when it was recorded.
+func iatiDay(c *domain.Commit) string { return c.BusinessDate() }
 
 // add records a transaction of write id on activity a, dated by commit c;
 // desc is English (the templates of iati_map.go).

@@ -20,6 +20,9 @@ var (
 	ErrBeyondHead    = errors.New("export: the cut names a sequence past the ledger's head")
 	ErrBeforeFirst   = errors.New("export: the cut is before the ledger's first commit")
 	errNoCommits     = errors.New("export: no commits to export")
+	// ErrDatedLog: the ndjson log of a business cut (a date) was asked
+	// for; the log is the whole chain, cut by sequence or time only.
+	ErrDatedLog = errors.New("export: the ndjson log is the hash chain itself and is cut by sequence or time, not by a business date; give as_of=N or an RFC 3339 time, or another format")
 )
 
 // Result names the last commit an export holds.
@@ -98,11 +101,27 @@ func commitTime(ctx context.Context, store eventstore.Store, code string, seq ui
 // chain answers the *ledger.ChainError of the first bad commit; a streamed
 // format may have written the commits before it.
 func Write(ctx context.Context, store eventstore.Store, code string, upTo uint64, f Format, w io.Writer) (Result, error) {
+	return WriteDated(ctx, store, code, upTo, "", f, w)
+}
+
+// WriteDated is Write of a business cut: of the commits up to upTo (all
+// checked against the chain), only those dated on or before date (and the
+// registrations, which every business cut holds) are written; "" writes
+// every one. The ndjson log is the chain itself and takes no date: a
+// filtered log could not verify.
+func WriteDated(ctx context.Context, store eventstore.Store, code string, upTo uint64, date string, f Format, w io.Writer) (Result, error) {
 	var res Result
+	if date != "" && f.Name == "ndjson" {
+		return res, ErrDatedLog
+	}
+	cut := projections.Cut{Date: date}
 	out := f.New(code, w)
 	err := ledger.WalkRecords(ctx, store, code, upTo, func(c *domain.Commit, r eventstore.Record) error {
 		res.Seq, res.Hash = c.Seq, c.Hash
 		res.Commits++
+		if !cut.Holds(c) {
+			return nil
+		}
 		return out.Commit(c, r.Data)
 	})
 	if err != nil {

@@ -445,7 +445,18 @@ func (w *writer) stage(group []*pending, size int) (batch []*staged, leftover []
 				continue
 			}
 		}
-		events, err := domain.Decide(w.state, p.req.Command)
+		// Commit times never go backwards, so "as of a time" is a clean cut.
+		t := w.tipTime
+		if now := w.clock().UTC(); now.After(t) {
+			t = now
+		}
+		// The business date: the command's own, never after the record day.
+		cmd, date, err := domain.DateCommand(p.req.Command, t)
+		if err != nil {
+			p.done <- outcome{err: err}
+			continue
+		}
+		events, err := domain.Decide(w.state, cmd)
 		if err != nil {
 			p.done <- outcome{err: err}
 			continue
@@ -459,13 +470,8 @@ func (w *writer) stage(group []*pending, size int) (batch []*staged, leftover []
 			p.done <- outcome{res: Result{Seq: w.tip, Hash: w.tipHash, Events: raw, DryRun: true}}
 			continue
 		}
-		// Commit times never go backwards, so "as of a time" is a clean cut.
-		t := w.tipTime
-		if now := w.clock().UTC(); now.After(t) {
-			t = now
-		}
-		c := &domain.Commit{Ledger: w.code, Seq: w.tip + 1, Time: t, Actor: p.req.Actor, Command: p.req.Command.CommandName(),
-			IdempotencyKey: key, RequestHash: p.req.RequestHash, Events: raw, PrevHash: w.tipHash}
+		c := &domain.Commit{Ledger: w.code, Seq: w.tip + 1, Time: t, Version: domain.CommitVersion, Date: date, Actor: p.req.Actor,
+			Command: cmd.CommandName(), IdempotencyKey: key, RequestHash: p.req.RequestHash, Events: raw, PrevHash: w.tipHash}
 		c.Seal()
 		rec, err := c.Marshal()
 		if err != nil {

@@ -9,7 +9,7 @@ import (
 // FuzzParseAsOf: ParseAsOf never panics; anything but blank is either
 // refused or a real cut (never the live model, which would answer a
 // question about the past with the present); a sequence cut is the number
-// written; a time cut survives being written and read back.
+// written; a time or date cut survives being written and read back.
 func FuzzParseAsOf(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := ParseAsOf(s)
@@ -36,7 +36,7 @@ func FuzzParseAsOf(f *testing.F) {
 			return
 		}
 		back, err := ParseAsOf(c.String())
-		if err != nil || back.Seq != 0 || !back.Time.Equal(c.Time) {
+		if err != nil || back.Seq != 0 || !back.Time.Equal(c.Time) || back.Date != c.Date {
 			t.Fatalf("ParseAsOf(%q) = %v; read back from %q: %v, %v", s, c, c.String(), back, err)
 		}
 	})

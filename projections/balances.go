@@ -15,6 +15,9 @@ type Head struct {
 	Ledger   string `json:"ledger"`
 	Seq      uint64 `json:"seq"`
 	HeadHash string `json:"head_hash"`
+	// AsOfDate is the business date of a cut by date (as_of=2019-06-30):
+	// the answer holds the writes dated on or before it known at Seq.
+	AsOfDate string `json:"as_of_date,omitempty"`
 }
 
 // Answer is a read of the model: a value that embeds Head, so it says
@@ -135,7 +138,9 @@ func keys[V any](mp map[string]V) []string {
 	return out
 }
 
-func (m *Model) head() Head { return Head{Ledger: m.st.Ledger, Seq: m.st.Seq, HeadHash: m.st.Hash} }
+func (m *Model) head() Head {
+	return Head{Ledger: m.st.Ledger, Seq: m.st.Seq, HeadHash: m.st.Hash, AsOfDate: m.date}
+}
 
 // flow answers one account's flow.
 func (m *Model) flow(a domain.Account) Flow {

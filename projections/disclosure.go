@@ -30,6 +30,12 @@ func (m *Model) Disclosure(villageID string) (*disclosure.Disclosure, bool) {
 	if m.st.Time.IsZero() {
 		start = time.Unix(0, 0).In(chinaTime)
 	}
+	if m.date != "" { // a business cut: the notice as it would be posted that day
+		d.Date = m.date
+		if day, err := time.ParseInLocation(domain.DateLayout, m.date, chinaTime); err == nil {
+			start = day
+		}
+	}
 	d.Publicity = disclosure.Publicity{Start: start.Format("2006-01-02"),
 		End: start.AddDate(0, 0, disclosure.PublicityDays-1).Format("2006-01-02"), Days: disclosure.PublicityDays}
 

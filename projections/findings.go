@@ -112,10 +112,9 @@ func (m *Model) Findings() Findings {
 	return out
 }
 
-// lineDay dates a payout line for the checks that compare days.
-// TODO(dates): the line's business date once commits carry one; until
-// then the day its commit was recorded.
-func (m *Model) lineDay(l *line) string { return m.day(l.Seq) }
+// lineDay dates a payout line for the checks that compare days: its
+// commit's business date.
+func (m *Model) lineDay(l *line) string { return l.Day }
 
 // unstandardised gathers an item's lines that have no standard.
 type unstandardised struct {
@@ -134,7 +133,7 @@ func (m *Model) payoutFindings(add func(Finding, string)) {
 		var order []key
 		removedDay := ""
 		if h.Removed {
-			removedDay = m.day(h.RemovedSeq)
+			removedDay = h.RemovedDay
 		}
 		var toRemoved []*line
 		for i := range h.Lines {

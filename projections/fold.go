@@ -29,7 +29,7 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 		}
 	case domain.HouseholdRemoved:
 		if h := m.st.Households[e.Household]; h != nil {
-			h.Removed, h.RemovedSeq = true, c.Seq
+			h.Removed, h.RemovedSeq, h.RemovedDay = true, c.Seq, lineDate(c)
 		}
 	case domain.HouseholdCardChanged:
 		if h := m.st.Households[e.Household]; h != nil {
@@ -45,7 +45,7 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 		m.write(e.ID, &write{Type: e.EventType(), Fund: e.ID, Amount: e.Amount}, e.Postings)
 	case domain.ProjectApproved:
 		m.st.Projects[e.ID] = &project{Info: e, Status: "approved",
-			Dates: map[string]string{"approved": c.Time.In(chinaTime).Format("2006-01-02")}, Funds: map[string]*projectFund{}}
+			Dates: map[string]string{"approved": c.BusinessDate()}, Funds: map[string]*projectFund{}}
 		if e.Village != "" {
 			v := m.village(e.Village)
 			v.Projects = append(v.Projects, e.ID)
@@ -64,19 +64,19 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 	case domain.PayoutMade:
 		if h := m.st.Households[e.Household]; h != nil {
 			h.Lines = append(h.Lines, line{Write: e.ID, Item: m.in(e.Item), Standard: e.Standard, Period: m.in(e.Period),
-				Fund: m.in(e.Fund), Amount: e.Amount, Seq: c.Seq, Reversed: true, ReissueOf: e.ReissueOf})
+				Fund: m.in(e.Fund), Amount: e.Amount, Seq: c.Seq, Day: m.in(lineDate(c)), Reversed: true, ReissueOf: e.ReissueOf})
 		}
 		m.write(e.ID, &write{Type: e.EventType(), Fund: e.Fund, Household: e.Household, Amount: e.Amount, ReissueOf: e.ReissueOf}, e.Postings)
 	case domain.PayoutBatchAccepted:
 		b := &batch{Fund: e.Fund, Item: e.Item, Period: e.Period, Households: make([]string, 0, len(e.Lines))}
-		item, period, fundID := m.in(e.Item), m.in(e.Period), m.in(e.Fund)
+		item, period, fundID, day := m.in(e.Item), m.in(e.Period), m.in(e.Fund), m.in(lineDate(c))
 		for _, l := range e.Lines {
 			b.Households = append(b.Households, l.Household)
 			if h := m.st.Households[l.Household]; h != nil {
 				// Lines start reversed (not counting); the write's effect below
 				// makes them count, the same path a reversal of a reversal takes.
 				h.Lines = append(h.Lines, line{Write: e.ID, Batch: true, Item: item, Standard: e.Standard, Period: period,
-					Fund: fundID, Amount: l.Amount, Seq: c.Seq, Reversed: true})
+					Fund: fundID, Amount: l.Amount, Seq: c.Seq, Day: day, Reversed: true})
 			}
 		}
 		m.st.Batches[e.ID] = b
@@ -314,4 +314,14 @@ func (m *Model) village(id string) *village {
 		m.st.Villages[id] = v
 	}
 	return v
+}
+
+// lineDate is the business date findings compare a payout line or a
+// removal by; "" for a commit that carries neither a date nor a time
+// (hand-built test histories), which the standards read as "the latest".
+func lineDate(c *domain.Commit) string {
+	if c.Date == "" && c.Time.IsZero() {
+		return ""
+	}
+	return c.BusinessDate()
 }

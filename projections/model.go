@@ -12,6 +12,7 @@ import (
 type Model struct {
 	st     state
 	intern map[string]string // shares the many copies of item, period and fund names
+	date   string            // the business cut's date, if the model is one (business.go)
 }
 
 // state is everything a Model knows, in a form that encodes to JSON as is,
@@ -42,16 +43,9 @@ type state struct {
 	Standards map[string][]standard `json:"standards"`
 	// Acks are the answers to findings, by finding id, in record order.
 	Acks map[string][]ack `json:"acks"`
-	// Days maps sequences to record days (China time): where the day
-	// changes, the first sequence of the new day. It dates payout lines and
-	// removals for findings (findings.go, lineDay).
-	Days []daySpan `json:"days"`
-}
-
-// daySpan says that commits from Seq on were recorded on Day, until the next span.
-type daySpan struct {
-	Seq uint64 `json:"q"`
-	Day string `json:"d"`
+	// Days indexes the business date of every commit folded, for fast
+	// business cuts (business.go): runs of commits of one date.
+	Days []dayRun `json:"days,omitempty"`
 }
 
 // flow is an account's money in and out, net of corrections.
@@ -72,6 +66,7 @@ type household struct {
 	Info       domain.HouseholdRegistered `json:"info"`
 	Seq        uint64                     `json:"seq,omitempty"`         // commit that registered it
 	RemovedSeq uint64                     `json:"removed_seq,omitempty"` // commit that removed it (清退)
+	RemovedDay string                     `json:"removed_day,omitempty"` // its business date
 	Removed    bool                       `json:"removed,omitempty"`
 	ExitYear   int                        `json:"exit_year,omitempty"`
 	Lines      []line                     `json:"lines"`
@@ -87,6 +82,7 @@ type line struct {
 	Fund     string       `json:"f"`
 	Amount   domain.Money `json:"a"`
 	Seq      uint64       `json:"q"`            // commit that made it
+	Day      string       `json:"d,omitempty"`  // its business date (YYYY-MM-DD)
 	Bank     string       `json:"k,omitempty"`  // "", paid, failed, returned
 	BankRef  string       `json:"kr,omitempty"` //
 	Reason   string       `json:"kn,omitempty"` // why the bank failed or returned it
@@ -251,12 +247,8 @@ func (m *Model) applyDecoded(c *domain.Commit, events []domain.Event) error {
 	for _, e := range events {
 		m.apply(c, e)
 	}
+	m.index(c)
 	m.st.Ledger = c.Ledger
-	if !c.Time.IsZero() {
-		if day := c.Time.In(chinaTime).Format("2006-01-02"); len(m.st.Days) == 0 || m.st.Days[len(m.st.Days)-1].Day != day {
-			m.st.Days = append(m.st.Days, daySpan{Seq: c.Seq, Day: day})
-		}
-	}
 	m.st.Seq, m.st.Hash, m.st.Time = c.Seq, c.Hash, c.Time
 	m.st.Events += uint64(len(events))
 	return nil
@@ -275,4 +267,4 @@ func (m *Model) in(s string) string {
 
 // chinaTime is China Standard Time (UTC+8), in which county documents date
 // things; fixed, so that no time zone database is needed.
-var chinaTime = time.FixedZone("CST", 8*3600)
+var chinaTime = domain.ChinaTime

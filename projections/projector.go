@@ -75,6 +75,8 @@ type tracked struct {
 
 	damaged atomic.Pointer[DamagedError] // once set, never cleared
 
+	late lateCommits // back-dated commits, for business cuts (business.go)
+
 	// tie names the snapshot the model was resumed from until the follower
 	// has checked that the log still holds the commit it was built at
 	// (only the follower uses it).

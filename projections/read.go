@@ -96,6 +96,9 @@ func (p *Projector) Read(ctx context.Context, ledger string, cut Cut, fn func(m 
 			return err
 		}
 	}
+	if cut.IsBusiness() {
+		return p.readBusiness(ctx, t, cut, fn)
+	}
 	if done, err := t.readLiveIfExact(cut, fn); done {
 		return err
 	}
@@ -184,7 +187,7 @@ func replayInto(ctx context.Context, store eventstore.Store, m *Model, cut Cut, 
 		if !cut.includes(c.Seq, c.Time) {
 			return errStop
 		}
-		return m.Apply(c)
+		return m.ApplyCut(c, cut)
 	})
 	if errors.Is(err, errStop) {
 		err = nil

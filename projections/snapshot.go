@@ -24,9 +24,10 @@ type snapMeta struct {
 
 // snapFormat versions the encoding of state; a snapshot of another format
 // is removed (the projection replays instead), never misread. Format 2 added
-// the digest trailer (snapfile.go); format 3 the standards, answers to
-// findings, record days and re-issue links.
-const snapFormat = 3
+// the digest trailer (snapfile.go); format 4 the standards, answers to
+// findings, business dates of payout lines and removals, re-issue links and
+// the index of business dates.
+const snapFormat = 4
 
 // keepSnapshots bounds the snapshots kept per ledger; the oldest go first.
 // A read as of a point before the oldest replays from zero.

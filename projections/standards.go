@@ -92,13 +92,3 @@ func (m *Model) Standards() Standards {
 	}
 	return out
 }
-
-// day answers the record day of commit seq ("" when commits carry no time).
-func (m *Model) day(seq uint64) string {
-	d := m.st.Days
-	i := sort.Search(len(d), func(i int) bool { return d[i].Seq > seq })
-	if i == 0 {
-		return ""
-	}
-	return d[i-1].Day
-}

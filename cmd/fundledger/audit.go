@@ -17,10 +17,11 @@ func init() { commands["audit"] = runAudit }
 // /v1/ledgers/{ledger}/audit on a running server (汇总, 资金, 审计发现,
 // 资金溯源).
 func runAudit(args []string) error {
-	fs := newFlags("audit", "fundledger audit --data-dir DIR --ledger CODE [--as-of 2019-06-30|--seq N] --out report.xlsx: write the audit workbook (summary, funds, findings with evidence, every fund's trace) of a ledger at a cut, verifying the hash chain (stop the server first, or GET /v1/ledgers/CODE/audit on a running one)")
+	fs := newFlags("audit", "fundledger audit --data-dir DIR --ledger CODE [--as-of 2019-06-30 [--known-at N|TIME]|--seq N] --out report.xlsx: write the audit workbook (summary, funds, findings with evidence, every fund's trace) of a ledger at a cut, verifying the hash chain (stop the server first, or GET /v1/ledgers/CODE/audit on a running one)")
 	dataDir := fs.String("data-dir", "./data", "directory of the embedded store (the server must not be running on it)")
 	code := fs.String("ledger", "", "ledger code (required)")
-	asOf := fs.String("as-of", "", "the cut: a date (end of that day, China time), an RFC 3339 time, or a sequence number (default: the head)")
+	asOf := fs.String("as-of", "", "the cut: a sequence number or an RFC 3339 time (a record cut), or a date 2019-06-30 (a business cut: every write dated on or before that day); default the head")
+	knownAt := fs.String("known-at", "", "with --as-of DATE: the record point (sequence number or RFC 3339 time) the business cut is taken at")
 	seq := fs.Uint64("seq", 0, "stop after this commit sequence")
 	out := fs.String("out", "", "the .xlsx file to write (required)")
 	if err := parse(fs, args); err != nil {
@@ -29,14 +30,15 @@ func runAudit(args []string) error {
 	if *code == "" || *out == "" {
 		return exitUsage("audit", "--ledger and --out are required")
 	}
-	cut, err := parseCut(*asOf, *seq)
+	cut, err := parseCut(*asOf, *seq, *knownAt)
 	if err != nil {
 		return exitUsage("audit", "%v", err)
 	}
 	m := projections.NewModel(*code)
-	if err := walkOffline(*dataDir, *code, "audit", cut, func(c *domain.Commit, _ []byte) error { return m.Apply(c) }); err != nil {
+	if err := walkOffline(*dataDir, *code, "audit", cut, func(c *domain.Commit, _ []byte) error { return m.ApplyCut(c, cut) }); err != nil {
 		return err
 	}
+	m.MarkBusinessCut(cut.Date)
 	if m.Seq() == 0 {
 		return fmt.Errorf("ledger %s has no commits up to the cut; nothing was written", *code)
 	}

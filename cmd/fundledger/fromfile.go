@@ -48,7 +48,7 @@ func replayFile(path, code string, cut projections.Cut) (*projections.Model, err
 		if m == nil {
 			m = projections.NewModel(l.Commit.Ledger)
 		}
-		return m.Apply(l.Commit)
+		return m.ApplyCut(l.Commit, cut)
 	})
 	if err != nil {
 		return nil, err
@@ -56,6 +56,7 @@ func replayFile(path, code string, cut projections.Cut) (*projections.Model, err
 	if m == nil { // the cut is before the first commit
 		m = projections.NewModel(got)
 	}
+	m.MarkBusinessCut(cut.Date)
 	fmt.Fprintf(os.Stderr, "replayed ledger %s from %s to seq %d (%s), chain verified\n", got, path, m.Seq(), m.HeadHash())
 	if res.Seq != 0 {
 		// A file cut short after a whole line still proves itself: only a

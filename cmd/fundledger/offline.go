@@ -72,8 +72,9 @@ func ledgerCodes(ctx context.Context, store eventstore.Store, code string) ([]st
 	return codes, err
 }
 
-// parseCut reads --as-of and --seq, of which at most one may be given.
-func parseCut(asOf string, seq uint64) (projections.Cut, error) {
+// parseCut reads --as-of and --seq, of which at most one may be given, and
+// --known-at, the record point of a business cut (--as-of DATE).
+func parseCut(asOf string, seq uint64, knownAt string) (projections.Cut, error) {
 	cut, err := projections.ParseAsOf(asOf)
 	if err != nil {
 		return cut, err
@@ -84,7 +85,11 @@ func parseCut(asOf string, seq uint64) (projections.Cut, error) {
 		}
 		cut.Seq = seq
 	}
-	return cut, nil
+	known, err := projections.ParseKnownAt(knownAt)
+	if err != nil {
+		return cut, err
+	}
+	return cut.KnownAt(known)
 }
 
 // walkOffline opens the embedded store of dataDir and walks ledger code up

@@ -68,6 +68,7 @@ func Build(n int) *County {
 	b.projects()
 	b.payouts()
 	b.anomalies()
+	b.date()
 	return b.c
 }
 

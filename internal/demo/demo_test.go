@@ -43,3 +43,33 @@ func TestDemoCountyLoadsWithoutRejection(t *testing.T) {
 	}
 	t.Logf("%d commits", st.Commits)
 }
+
+// TestDemoIsDatedInItsYear: every command carries a 2019 business date (a
+// subsidy standard: the day it took effect, at latest in 2019), and
+// money is never dated before the fund it draws on arrived.
+func TestDemoIsDatedInItsYear(t *testing.T) {
+	c := Build(0)
+	for _, ph := range c.Phases {
+		for _, cmd := range ph {
+			d := domain.DateOf(cmd)
+			if _, std := cmd.(domain.SetStandard); std && domain.ValidDate(d) && d <= "2019-12-31" {
+				continue // a standard is dated the day it takes effect, which may be before the year
+			}
+			if !domain.ValidDate(d) || d[:4] != "2019" {
+				t.Fatalf("%s %+v is dated %q", cmd.CommandName(), cmd, d)
+			}
+			var fund string
+			switch x := cmd.(type) {
+			case domain.Appropriate:
+				fund = x.Fund
+			case domain.PayoutBatch:
+				fund = x.Fund
+			case domain.Payout:
+				fund = x.Fund
+			}
+			if fund != "" && d < fundDates[fund] {
+				t.Errorf("%s dated %s draws on %s, which arrived %s", cmd.CommandName(), d, fund, fundDates[fund])
+			}
+		}
+	}
+}

@@ -152,10 +152,10 @@ func (b *builder) anomalies() {
 	b.c.Planted = append(b.c.Planted, Anomaly{"over_standard", over})
 	// Removed after its 2019 payouts were made, on a review (复核) that
 	// found it never met the criteria.
-	// TODO(dates): date this removal 2019-03-15, before the payouts, as the
-	// review found; payout_to_removed counts lines dated on or after the
-	// removal, which today means the same record day.
-	b.add(pReverse, domain.RemoveHousehold{Household: removed, Reason: "复核：2019年3月已不符合识别标准（补录清退）", DocumentNo: "光扶办〔2019〕88号"})
+	// Recorded late in the year (补录) but dated 2019-03-15, the day the
+	// review found it ineligible: payout_to_removed counts the lines dated
+	// on or after the removal, which the payouts of the year are.
+	b.add(pReverse, domain.RemoveHousehold{Date: "2019-03-15", Household: removed, Reason: "复核：2019年3月已不符合识别标准（补录清退）", DocumentNo: "光扶办〔2019〕88号"})
 	b.c.Planted = append(b.c.Planted, Anomaly{"payout_to_removed", removed})
 	b.left["A2019-005"] = b.left["A2019-005"].Sub(domain.Yuan(19000))
 	if b.left["A2019-005"].IsNegative() {
