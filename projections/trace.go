@@ -172,16 +172,28 @@ func bankStatus(l *line) string {
 	return l.Bank
 }
 
-// inOrder puts lines in the order of the batch's households.
+// inOrder puts lines in the order of the batch's households, in one pass
+// over the batch (a sort keyed through a map cost more than the rest of a
+// busy fund's trace); a line of a household the batch does not name (there
+// are none) keeps its place after them, and so does a second line of one.
 func inOrder(lines []TraceLine, order []string) []TraceLine {
-	at := map[string]int{}
-	for i, h := range order {
-		if _, seen := at[h]; !seen {
-			at[h] = i
+	at := make(map[string]int, len(lines))
+	for i := len(lines) - 1; i >= 0; i-- { // the first line of a household wins
+		at[lines[i].Household] = i
+	}
+	used := make([]bool, len(lines))
+	out := make([]TraceLine, 0, len(lines))
+	for _, h := range order {
+		if i, ok := at[h]; ok && !used[i] {
+			out, used[i] = append(out, lines[i]), true
 		}
 	}
-	sort.SliceStable(lines, func(i, j int) bool { return at[lines[i].Household] < at[lines[j].Household] })
-	return lines
+	for i, l := range lines {
+		if !used[i] {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // HouseholdTraceLine is one payout line of a household with where its
