@@ -3,7 +3,9 @@ package projections
 import (
 	"encoding/base64"
 	"errors"
-	"sort"
+	"iter"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/fundledger/fundledger/disclosure"
@@ -65,7 +67,7 @@ type List struct {
 // neither repeat nor skip an item when writes land between them. false:
 // the kind is unknown.
 func (m *Model) List(kind, q, pageToken string, size int) (List, bool, error) {
-	ids, ok := m.listIDs(kind)
+	all, ok := m.listKeys(kind)
 	if !ok {
 		return List{}, false, nil
 	}
@@ -76,14 +78,15 @@ func (m *Model) List(kind, q, pageToken string, size int) (List, bool, error) {
 	size = min(max(size, 1), MaxPageSize)
 	q = strings.ToLower(strings.TrimSpace(q))
 	out := List{Head: m.head(), Items: []ListItem{}}
-	start := 0
-	if pageToken != "" {
-		start = sort.SearchStrings(ids, after)
-		if start < len(ids) && ids[start] == after {
-			start++
-		}
+	// Without q, only the page's ids (and one more, which says there is a
+	// next page) are picked and kept in order: sorting every id on every
+	// page cost ~60 ms a page at 100,000 households. With q, every id
+	// after the token is sorted, and matched in that order.
+	limit := size + 1
+	if q != "" {
+		limit = -1
 	}
-	for _, id := range ids[start:] {
+	for _, id := range idsAfter(all, after, limit) {
 		it := m.listItem(kind, id)
 		if q != "" && !it.matches(q) {
 			continue
@@ -97,14 +100,53 @@ func (m *Model) List(kind, q, pageToken string, size int) (List, bool, error) {
 	return out, true, nil
 }
 
-func (m *Model) listIDs(kind string) ([]string, bool) {
+// listKeys answers the ids of a kind, in no order (the maps the model
+// keeps them in; ids are never empty).
+func (m *Model) listKeys(kind string) (iter.Seq[string], bool) {
 	switch kind {
-	case KindFunds, KindProjects, KindVillages, KindHouseholds, KindPayees:
-		return m.IDs(kind), true
+	case KindFunds:
+		return maps.Keys(m.st.Funds), true
+	case KindProjects:
+		return maps.Keys(m.st.Projects), true
+	case KindVillages:
+		return maps.Keys(m.st.Villages), true
+	case KindHouseholds:
+		return maps.Keys(m.st.Households), true
+	case KindPayees:
+		return maps.Keys(m.st.Payees), true
 	case ListBatches:
-		return keys(m.st.Batches), true
+		return maps.Keys(m.st.Batches), true
 	}
 	return nil, false
+}
+
+// idsAfter answers the ids greater than after in byte order: the first
+// limit of them (limit < 0: all). A bounded page is picked in one pass,
+// keeping the smallest limit ids seen so far in order, so a page costs
+// one walk of the ids and no sort of them all.
+func idsAfter(ids iter.Seq[string], after string, limit int) []string {
+	if limit < 0 {
+		var out []string
+		for id := range ids {
+			if id > after {
+				out = append(out, id)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	out := make([]string, 0, limit)
+	for id := range ids {
+		if id <= after || len(out) == limit && id >= out[limit-1] {
+			continue
+		}
+		i, _ := slices.BinarySearch(out, id)
+		if len(out) == limit {
+			out = out[:limit-1] // the largest makes room
+		}
+		out = slices.Insert(out, i, id)
+	}
+	return out
 }
 
 func (it ListItem) matches(q string) bool {
