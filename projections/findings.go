@@ -3,6 +3,8 @@ package projections
 import (
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fundledger/fundledger/domain"
@@ -104,10 +106,6 @@ func (m *Model) Findings() Findings {
 	m.projectFindings(add)
 	m.fundFindings(add)
 	m.idNumberFindings(add)
-	// TODO(dates): paid_before_funded needs business dates: on a business
-	// cut, a fund whose balance is below zero (paid before the money was
-	// dated to arrive) is a finding with the fund's evidence. Add it here
-	// once commits carry their business date.
 	sort.SliceStable(out.Findings, func(i, j int) bool { return out.Findings[i].Kind < out.Findings[j].Kind })
 	return out
 }
@@ -242,28 +240,72 @@ func (m *Model) projectFindings(add func(Finding, string)) {
 	}
 }
 
-// fundFindings reports idle funds: money of a fiscal year earlier than the
-// ledger's latest still unspent.
-// TODO(dates): age from the cut's date (DESIGN "Dates": findings that age
-// count from the cut's date, not today): the reference year becomes the
-// year of the business cut; until then it is the latest fiscal year the
-// ledger holds, which needs no clock and replays the same on any day.
+// fundFindings reports idle funds and funds paid before they were funded.
+//
+// Idle (资金闲置): money of a fiscal year before the year of the day the
+// findings speak of still unspent. That day is the business cut's date, or
+// for a read of the whole ledger the latest business date its books reach
+// (booksDay): findings that age count from the cut's date, not from the
+// day someone happens to ask, so a 2019 county audited in 2026 reads as it
+// did at the close of its books.
+//
+// Paid before funded (先支后拨): on a business cut a fund can stand below
+// zero — money was paid from it on a date before the fund was dated to
+// arrive (the writer allowed it, the fund having arrived by the record
+// time). The shortfall is the finding's amount.
 func (m *Model) fundFindings(add func(Finding, string)) {
-	latest := 0
-	for _, f := range m.st.Funds {
-		latest = max(latest, f.FiscalYear)
+	year := 0
+	if day := m.booksDay(); len(day) >= 4 {
+		year, _ = strconv.Atoi(day[:4])
 	}
 	for _, fid := range keys(m.st.Funds) {
 		f := m.st.Funds[fid]
 		bal := m.flow(domain.FundAccount(f.Pool, fid)).Balance
-		if f.FiscalYear >= latest || !bal.IsPositive() {
+		if bal.IsPositive() && year != 0 && f.FiscalYear < year {
+			add(Finding{Kind: "idle_fund", Title: "资金闲置", Severity: severityMedium, Fund: fid, Amount: bal,
+				Evidence: []Evidence{{Seq: f.Seq, ID: fid}},
+				Detail: fmt.Sprintf("fund of fiscal year %d (%s) still holds %s yuan on %s",
+					f.FiscalYear, f.DocumentNo, bal, m.booksDay())}, fid)
+		}
+	}
+	// A fund not yet dated to arrive has no record in the cut, only the
+	// account its draws left below zero: look at the accounts.
+	for a, fl := range m.st.Accounts {
+		if a.Kind() != domain.KindPool || !fl.Received.Sub(fl.Spent).IsNegative() {
 			continue
 		}
-		add(Finding{Kind: "idle_fund", Title: "资金闲置", Severity: severityMedium, Fund: fid, Amount: bal,
-			Evidence: []Evidence{{Seq: f.Seq, ID: fid}},
-			Detail: fmt.Sprintf("fund of fiscal year %d (%s) still holds %s yuan while the ledger spends fiscal year %d",
-				f.FiscalYear, f.DocumentNo, bal, latest)}, fid)
+		_, fid, ok := strings.Cut(a.ID(), "/")
+		if !ok {
+			continue
+		}
+		short := fl.Received.Sub(fl.Spent).Neg()
+		f := Finding{Kind: "paid_before_funded", Title: "资金未到位先行支出", Severity: severityHigh, Fund: fid, Amount: short,
+			Detail: fmt.Sprintf("fund %s stands %s yuan below zero as of %s: money was paid from it on dates before it was dated to arrive",
+				fid, short, m.booksDay())}
+		for _, id := range keys(m.st.Writes) {
+			if w := m.st.Writes[id]; w.Fund == fid && w.Polarity > 0 && m.stands(id) && w.Type != domain.TypeFundAllocated && w.Type != domain.TypeFundIntegrated {
+				f.Evidence = append(f.Evidence, Evidence{Seq: w.Seq, ID: id})
+			}
+		}
+		add(f, fid)
 	}
+}
+
+// booksDay is the day findings speak of: the business cut's date, or the
+// latest business date of the commits folded ("" for an empty model).
+func (m *Model) booksDay() string {
+	if d := m.BusinessDate(); d != "" {
+		return d
+	}
+	var latest uint64
+	for _, run := range m.st.Days {
+		latest = max(latest, run[1])
+	}
+	if latest < 10000101 { // none, or only undated test commits (year 1)
+		return m.Day()
+	}
+	n := strconv.FormatUint(latest, 10)
+	return n[:4] + "-" + n[4:6] + "-" + n[6:]
 }
 
 // idNumberFindings reports ID numbers that head several households: the

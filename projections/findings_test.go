@@ -180,6 +180,7 @@ func TestPayoutToRemovedCountsLinesOnOrAfterTheRemoval(t *testing.T) {
 
 func TestCancelledHoldingAndIdleFund(t *testing.T) {
 	b := newLedgerBook(t)
+	b.day("2019-08-01") // the books reach 2019: a fund of fiscal 2018 still holding money is idle
 	b.do(domain.Allocate{ID: "A0", SourceLevel: "county", Programme: "结转", FiscalYear: 2018, DocumentNo: "d0", Amount: "3000.00"})
 	b.do(domain.ApproveProject{ID: "PJ1", Name: "路", Village: "V1", Category: "infrastructure", Batch: "1", Budget: "1000.00", ApprovalDoc: "d"})
 	b.do(domain.Appropriate{Project: "PJ1", ID: "AP1", Fund: "A0", Amount: "1000.00"})

@@ -38,11 +38,11 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 	case domain.FundAllocated:
 		m.st.Funds[e.ID] = &fund{ID: e.ID, Pool: domain.PoolPoverty, Level: e.SourceLevel, Programme: e.Programme,
 			FiscalYear: e.FiscalYear, DocumentNo: e.DocumentNo, Seq: c.Seq}
-		m.write(e.ID, &write{Type: e.EventType(), Fund: e.ID, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, &write{Type: e.EventType(), Fund: e.ID, Amount: e.Amount}, e.Postings)
 	case domain.FundIntegrated:
 		m.st.Funds[e.ID] = &fund{ID: e.ID, Pool: domain.PoolIntegrated, Level: "farm", Programme: e.Programme,
 			FiscalYear: e.FiscalYear, DocumentNo: e.DocumentNo, Seq: c.Seq}
-		m.write(e.ID, &write{Type: e.EventType(), Fund: e.ID, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, &write{Type: e.EventType(), Fund: e.ID, Amount: e.Amount}, e.Postings)
 	case domain.ProjectApproved:
 		m.st.Projects[e.ID] = &project{Info: e, Status: "approved",
 			Dates: map[string]string{"approved": c.BusinessDate()}, Funds: map[string]*projectFund{}}
@@ -56,17 +56,17 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 			p.Dates[e.Status] = e.Date
 		}
 	case domain.FundsAppropriated:
-		m.write(e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Amount: e.Amount}, e.Postings)
 	case domain.ProjectPaid:
-		m.write(e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Payee: e.Payee, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Payee: e.Payee, Amount: e.Amount}, e.Postings)
 	case domain.FundsRecovered:
-		m.write(e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Amount: e.Amount}, e.Postings)
 	case domain.PayoutMade:
 		if h := m.st.Households[e.Household]; h != nil {
 			h.Lines = append(h.Lines, line{Write: e.ID, Item: m.in(e.Item), Standard: e.Standard, Period: m.in(e.Period),
 				Fund: m.in(e.Fund), Amount: e.Amount, Seq: c.Seq, Day: m.in(lineDate(c)), Reversed: true, ReissueOf: e.ReissueOf})
 		}
-		m.write(e.ID, &write{Type: e.EventType(), Fund: e.Fund, Household: e.Household, Amount: e.Amount, ReissueOf: e.ReissueOf}, e.Postings)
+		m.write(c, e.ID, &write{Type: e.EventType(), Fund: e.Fund, Household: e.Household, Amount: e.Amount, ReissueOf: e.ReissueOf}, e.Postings)
 	case domain.PayoutBatchAccepted:
 		b := &batch{Fund: e.Fund, Item: e.Item, Period: e.Period, Households: make([]string, 0, len(e.Lines))}
 		item, period, fundID, day := m.in(e.Item), m.in(e.Period), m.in(e.Fund), m.in(lineDate(c))
@@ -80,7 +80,7 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 			}
 		}
 		m.st.Batches[e.ID] = b
-		m.write(e.ID, &write{Type: e.EventType(), Fund: e.Fund, Amount: e.Control.Amount}, e.Postings)
+		m.write(c, e.ID, &write{Type: e.EventType(), Fund: e.Fund, Amount: e.Control.Amount}, e.Postings)
 	case domain.BankResultsRecorded:
 		m.post(e.Postings, -1) // failed and returned lines undo what the batch posted
 		for _, r := range e.Lines {
@@ -119,8 +119,8 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 }
 
 // write records a money write, posts it and applies its effect.
-func (m *Model) write(id string, w *write, ps []domain.Posting) {
-	w.Polarity = 1
+func (m *Model) write(c *domain.Commit, id string, w *write, ps []domain.Posting) {
+	w.Polarity, w.Seq = 1, c.Seq
 	m.st.Writes[id] = w
 	m.post(ps, 1)
 	m.effect(w, id, 1)

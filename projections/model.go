@@ -152,7 +152,8 @@ type batch struct {
 // write is a money write a reversal can name, with what undoing it touches.
 type write struct {
 	Type       domain.EventType `json:"type"`
-	Polarity   int8             `json:"pol"` // +1 an original write, -1 one that undoes another
+	Seq        uint64           `json:"seq,omitempty"` // commit that made it
+	Polarity   int8             `json:"pol"`           // +1 an original write, -1 one that undoes another
 	Reverses   string           `json:"reverses,omitempty"`
 	ReversedBy string           `json:"reversed_by,omitempty"`
 	Project    string           `json:"project,omitempty"`
