@@ -35,6 +35,9 @@ type Headline struct {
 	ExpenditureRatio string       `json:"expenditure_ratio"`
 	StartRate        string       `json:"start_rate"`
 	CompletionRate   string       `json:"completion_rate"`
+	// Undelivered is payouts.undelivered again: the lines the bank failed
+	// or returned that no standing payout has re-issued (未到户).
+	Undelivered ItemTotals `json:"undelivered"`
 }
 
 // SummaryFunds: fund scale = allocations + integrations; special funds = all
@@ -183,6 +186,7 @@ func (m *Model) Summary() Summary {
 	s.Headline = Headline{FundScale: s.Funds.Scale, SpecialFunds: s.Funds.Special, IntegratedFunds: s.Integration.Integrated,
 		IntegrationUsed: s.Integration.Used, IntegrationRatio: s.Integration.Ratio, IndustryShare: s.Projects.IndustryShare,
 		ExpenditureRatio: s.Projects.ExpenditureRatio, StartRate: s.Projects.StartRate, CompletionRate: s.Projects.CompletionRate}
+	s.Headline.Undelivered = s.Payouts.Undelivered
 	return s
 }
 
