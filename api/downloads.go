@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -24,24 +23,6 @@ type download struct {
 	name   string // file name, ASCII
 	csv    bool
 	tables []report.Table
-}
-
-// readWith runs fn on the model at the request's point, as readModel does,
-// with the same answers for an unknown ledger or an as_of past the head.
-func (s *Server) readWith(c echo.Context, fn func(m *projections.Model) error) error {
-	code, cut, head, err := s.readPoint(c)
-	if err != nil {
-		return err
-	}
-	err = s.projector.Read(c.Request().Context(), code, cut, fn)
-	switch {
-	case errors.Is(err, projections.ErrUnknownLedger):
-		return newError(http.StatusNotFound, "unknown_ledger", "ledger %q is not open", code)
-	case errors.Is(err, projections.ErrBeyondHead):
-		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "as_of",
-			Message: "as_of names a sequence past the ledger's head (" + itoa(head) + ")"}
-	}
-	return err
 }
 
 // sendFile writes a download. The tables are built under the model's

@@ -36,28 +36,38 @@ func (s *Server) durableHead(ctx context.Context, code string) (uint64, string, 
 	return s.manager.Head(ctx, code)
 }
 
-// readModel answers a read from the projections: it waits (bounded by
-// readWait) until they reflect every write acknowledged before the request
-// arrived, then answers fn's value for the model as of the request's
-// as_of. Every answer embeds projections.Head, which gives it its
-// top-level seq and head_hash.
-func readModel[T projections.Answer](s *Server, c echo.Context, fn func(m *projections.Model) (T, error)) error {
+// readWith runs fn on the model at the request's point (every read of the
+// projections goes through it: readModel, the downloads),
+// with the same answers for an unknown ledger or an as_of past the head.
+func (s *Server) readWith(c echo.Context, fn func(m *projections.Model) error) error {
 	code, cut, head, err := s.readPoint(c)
 	if err != nil {
 		return err
 	}
-	var out T
-	err = s.projector.Read(c.Request().Context(), code, cut, func(m *projections.Model) error {
-		out, err = fn(m)
-		return err
-	})
+	err = s.projector.Read(c.Request().Context(), code, cut, fn)
 	switch {
 	case errors.Is(err, projections.ErrUnknownLedger):
 		return newError(http.StatusNotFound, "unknown_ledger", "ledger %q is not open", code)
 	case errors.Is(err, projections.ErrBeyondHead):
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Field: "as_of",
 			Message: "as_of names a sequence past the ledger's head (" + itoa(head) + ")"}
-	case err != nil:
+	}
+	return err
+}
+
+// readModel answers a read from the projections: it waits (bounded by
+// readWait) until they reflect every write acknowledged before the request
+// arrived, then answers fn's value for the model as of the request's
+// as_of. Every answer embeds projections.Head, which gives it its
+// top-level seq and head_hash.
+func readModel[T projections.Answer](s *Server, c echo.Context, fn func(m *projections.Model) (T, error)) error {
+	var out T
+	err := s.readWith(c, func(m *projections.Model) error {
+		var err error
+		out, err = fn(m)
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, out)
