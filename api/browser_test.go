@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"github.com/fundledger/fundledger/internal/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,26 +12,6 @@ import (
 	"testing"
 	"time"
 )
-
-// chromium finds a headless browser: FUNDLEDGER_CHROMIUM, or Debian's
-// chromium. Locally a missing browser skips with the way to install it; in
-// CI (CI set by .ci/run, which installs it) it fails.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{os.Getenv("FUNDLEDGER_CHROMIUM"), "chromium", "chromium-browser"} {
-		if name == "" {
-			continue
-		}
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed, and CI must run the browser test: .ci/run installs chromium and fonts-noto-cjk")
-	}
-	t.Skip("chromium not found: install Debian's chromium and fonts-noto-cjk (apt-get install chromium fonts-noto-cjk) to run the browser test")
-	return ""
-}
 
 // headless runs chromium headless with the flags this machine needs (no
 // background networking: the network is closed) and answers its stdout.
@@ -60,19 +41,6 @@ func runChromium(t *testing.T, bin string, args []string) ([]byte, error) {
 	return exec.CommandContext(ctx, bin, append(base, args...)...).Output()
 }
 
-// outputDir is where screenshots and PDFs go for a person to look at.
-func outputDir(t *testing.T) string {
-	dir := os.Getenv("FUNDLEDGER_TEST_OUTPUT")
-	if dir == "" {
-		dir = filepath.Join("..", "testoutput")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	abs, _ := filepath.Abs(dir)
-	return abs
-}
-
 var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
 
 // TestNoticePageRendersInChromium loads a demo village's notice in headless
@@ -80,10 +48,10 @@ var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
 // disclosure JSON, saves screenshots (A4-wide and phone-wide) and a PDF, and
 // checks that the notice prints on one or two A4 pages.
 func TestNoticePageRendersInChromium(t *testing.T) {
-	bin := chromium(t)
+	bin := testutil.Chromium(t)
 	e := startEnv(t, "")
 	e.loadDemo()
-	out := outputDir(t)
+	out := testutil.OutputDir(t)
 	for _, v := range []string{"V001", "V012"} {
 		d := e.must(e.call("GET", "/v1/public/ledgers/"+county+"/villages/"+v+"/disclosure", "", nil), 200)
 		url := e.url + "/notice/" + county + "/" + v

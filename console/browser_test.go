@@ -2,8 +2,8 @@ package console_test
 
 import (
 	"context"
+	"github.com/fundledger/fundledger/internal/testutil"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,38 +17,6 @@ import (
 	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/internal/demo"
 )
-
-// chromiumPath finds a headless browser: FUNDLEDGER_CHROMIUM, or Debian's
-// chromium. Locally a missing browser skips; in CI it fails.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{os.Getenv("FUNDLEDGER_CHROMIUM"), "chromium", "chromium-browser"} {
-		if name == "" {
-			continue
-		}
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed, and CI must run the browser test: apt-get install chromium fonts-noto-cjk")
-	}
-	t.Skip("chromium not found: install Debian's chromium and fonts-noto-cjk to run the console's browser test")
-	return ""
-}
-
-// outputDir is where screenshots go for a person to look at.
-func outputDir(t *testing.T) string {
-	dir := os.Getenv("FUNDLEDGER_TEST_OUTPUT")
-	if dir == "" {
-		dir = filepath.Join("..", "testoutput")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	abs, _ := filepath.Abs(dir)
-	return abs
-}
 
 // batchXLSX writes a payout-batch file (household, amount) to dir.
 func batchXLSX(t *testing.T, dir string, rows [][]string) string {
@@ -81,11 +49,11 @@ func xlsxFile(t *testing.T, dir, name string, rows [][]string) string {
 // commit), download its bank file (代发文件) and read it as XLSX, sign out;
 // with screenshots at desktop and 360 px width under testoutput/.
 func TestConsoleInChromium(t *testing.T) {
-	bin := chromiumPath(t)
+	bin := testutil.Chromium(t)
 	e := startEnv(t)
 	county := e.loadDemo(200)
 	_, fin := e.token("finance")
-	out := outputDir(t)
+	out := testutil.OutputDir(t)
 	tmp := t.TempDir()
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
