@@ -82,6 +82,7 @@ func Vouchers(dataDir, code string) ([]ledger.Voucher, error) {
 	if ok {
 		out = append(out, ledger.Voucher{Witness: w, What: "head witness"})
 	}
+	out = append(out, ledger.WriterSnapshotVoucher(WriterSnapshotDir(dataDir), code)...)
 	snap, err := projections.NewestSnapshotVoucher(SnapshotDir(dataDir), code)
 	return append(out, snap...), err
 }
