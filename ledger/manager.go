@@ -36,6 +36,13 @@ type Options struct {
 	// so a lost tail is caught before the first write even when the witness
 	// went with it. Nil: none.
 	Vouchers func(ledger string) ([]Voucher, error)
+	// SnapshotDir keeps the writers' snapshots (state, idempotency keys and
+	// head), so that a writer starts from its newest one and replays only
+	// the tail; empty: none, every start replays the whole chain.
+	SnapshotDir string
+	// SnapshotEvery is how many commits a writer makes between snapshots
+	// (0: defaultSnapshotEvery); a clean stop also writes one.
+	SnapshotEvery uint64
 }
 
 // Manager owns a writer per open ledger of one store. It is safe for
@@ -49,6 +56,7 @@ type Manager struct {
 	wg     sync.WaitGroup
 
 	witness *WitnessDir // nil without Options.WitnessDir
+	snaps   *snapDir    // nil without Options.SnapshotDir
 
 	mu      sync.Mutex
 	writers map[string]*writerSlot
@@ -78,6 +86,12 @@ func NewManager(store eventstore.Store, opts Options) *Manager {
 	m := &Manager{store: store, opts: opts, ctx: ctx, cancel: cancel, writers: map[string]*writerSlot{}, damaged: map[string]*Damage{}}
 	if opts.WitnessDir != "" {
 		m.witness = NewWitnessDir(opts.WitnessDir)
+	}
+	if opts.SnapshotDir != "" {
+		m.snaps = newSnapDir(opts.SnapshotDir)
+	}
+	if opts.SnapshotEvery == 0 {
+		m.opts.SnapshotEvery = defaultSnapshotEvery
 	}
 	return m
 }
@@ -204,7 +218,8 @@ func (m *Manager) load(ctx context.Context, ledger string, create bool) (*writer
 	}
 	w := &writer{code: ledger, store: m.store, clock: m.opts.Clock, log: m.opts.Logger, obs: m.opts.Observer,
 		queue: make(chan *pending, 4096), witness: m.witness, onDamage: m.MarkDamaged,
-		vouchers: func() ([]Voucher, error) { return m.vouchersOf(ledger) }}
+		vouchers: func() ([]Voucher, error) { return m.vouchersOf(ledger) },
+		snaps:    m.snaps, snapEvery: m.opts.SnapshotEvery}
 	start := time.Now()
 	if err := w.load(ctx); err != nil {
 		var d *Damage
@@ -235,7 +250,7 @@ func (m *Manager) load(ctx context.Context, ledger string, create bool) (*writer
 // history: then an empty store is a loss, not an unknown ledger.
 func (m *Manager) vouchedFor(ledger string) bool {
 	v, err := m.vouchersOf(ledger)
-	return err != nil || len(v) > 0
+	return err != nil || len(v) > 0 || (m.snaps != nil && len(m.snaps.files(ledger)) > 0)
 }
 
 // OpenAll loads every ledger the store, the witnesses or the caller (extra:
@@ -254,6 +269,9 @@ func (m *Manager) OpenAll(ctx context.Context, extra ...string) error {
 			return err
 		}
 		codes = append(codes, more...)
+	}
+	if m.snaps != nil {
+		codes = append(codes, m.snaps.Ledgers()...)
 	}
 	slices.Sort(codes)
 	for _, code := range slices.Compact(codes) {

@@ -12,9 +12,14 @@ import (
 // stored. An NDJSON export writes those bytes, so that a restore stores
 // what the county's own store held, byte for byte, not a re-encoding.
 func WalkRecords(ctx context.Context, store eventstore.Store, ledger string, upTo uint64, fn func(*domain.Commit, eventstore.Record) error) error {
-	prev := domain.GenesisHash
+	return walkFrom(ctx, store, ledger, 1, domain.GenesisHash, upTo, fn)
+}
+
+// walkFrom is WalkRecords starting at commit from, whose prev_hash must be
+// prev: the tail after a writer snapshot, linked to the snapshot's hash.
+func walkFrom(ctx context.Context, store eventstore.Store, ledger string, from uint64, prev string, upTo uint64, fn func(*domain.Commit, eventstore.Record) error) error {
 	errStop := errors.New("stop")
-	err := store.Read(ctx, ledger, 1, func(r eventstore.Record) error {
+	err := store.Read(ctx, ledger, from, func(r eventstore.Record) error {
 		if upTo != 0 && r.Seq > upTo {
 			return errStop
 		}

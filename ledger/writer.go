@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -103,6 +104,12 @@ type writer struct {
 	witKick  chan struct{}             // buffered(1): a new durable head to write down
 	onDamage func(*Damage)             // tells the manager, which quarantines the ledger
 	damaged  atomic.Pointer[Damage]    // set once the store is found damaged: nothing more is decided
+
+	snaps     *snapDir // nil: no writer snapshots
+	snapEvery uint64   // commits between two snapshots
+	snapSeq   uint64   // seq of the last snapshot loaded or taken
+	snapBusy  atomic.Bool
+	snapWG    sync.WaitGroup // the snapshot file being written
 }
 
 // quarantine stops the writer deciding anything more; safe from any goroutine.
@@ -121,7 +128,18 @@ func (w *writer) load(ctx context.Context) error {
 	acked := w.durable.Load() // nil on the first load
 	w.state, w.keys = domain.NewState(), map[string]keyEntry{}
 	w.head, w.headHash, w.headTime = 0, domain.GenesisHash, time.Time{}
-	err := Walk(ctx, w.store, w.code, 0, func(c *domain.Commit) error {
+	snap := w.newestSnapshot()
+	if snap != nil && w.storeHolds(ctx, snap.Seq, snap.Hash) {
+		// Start from the snapshot and replay the tail only, linked to the
+		// snapshot's hash. Checking the whole chain is fundledger verify's
+		// job.
+		w.state, w.keys = snap.state, snap.keys
+		w.head, w.headHash, w.headTime = snap.Seq, snap.Hash, snap.Time
+		w.snapSeq = snap.Seq
+	}
+	// A store that does not hold the snapshot's (seq, hash) is walked from
+	// the start, so that the damage below names the last good commit.
+	err := walkFrom(ctx, w.store, w.code, w.head+1, w.headHash, 0, func(c *domain.Commit, _ eventstore.Record) error {
 		events, err := c.Decode()
 		if err != nil {
 			return &ChainError{c.Seq, err.Error()}
@@ -144,6 +162,11 @@ func (w *writer) load(ctx context.Context) error {
 		return err
 	}
 	var vouchers []Voucher
+	if snap != nil {
+		// A genuine snapshot vouches for the history it was built on: a
+		// store behind it lost acknowledged commits.
+		vouchers = append(vouchers, Voucher{Witness{w.code, snap.Seq, snap.Hash}, "writer snapshot"})
+	}
 	if acked != nil {
 		vouchers = append(vouchers, Voucher{Witness{w.code, acked.seq, acked.hash}, "writer (acknowledged before this reload)"})
 	}
@@ -211,10 +234,15 @@ func (w *writer) run(ctx context.Context) {
 	var inFlight *flight
 	var backlog []*pending // commands to decide before the queue
 	for {
+		if inFlight == nil && w.snapshotDue() {
+			w.snapshot(false) // nothing is staged: the state is the head's
+		}
 		if inFlight == nil && len(backlog) == 0 {
 			select {
 			case <-ctx.Done():
 				w.failQueued(ctx.Err())
+				w.snapWG.Wait()
+				w.snapshot(true) // a clean stop: the next start replays nothing
 				return
 			case first := <-w.queue:
 				backlog = []*pending{first}
@@ -222,7 +250,12 @@ func (w *writer) run(ctx context.Context) {
 		}
 		var batch []*staged
 		var size int
-		batch, backlog, size = w.stage(w.collect(backlog), 0)
+		// A snapshot is due: let the append in flight land with nothing
+		// staged on top of it, so the state is the durable head's.
+		drain := inFlight != nil && w.snapshotDue()
+		if !drain {
+			batch, backlog, size = w.stage(w.collect(backlog), 0)
+		}
 		if inFlight != nil {
 			// Until the append lands, decide what arrives: the next group
 			// grows with everything that queued during this fsync.
@@ -233,7 +266,7 @@ func (w *writer) run(ctx context.Context) {
 				case err = <-inFlight.done:
 					break wait
 				case p := <-w.queue:
-					if len(backlog) > 0 || len(batch) >= maxGroupCommits || size >= maxGroupBytes {
+					if drain || len(backlog) > 0 || len(batch) >= maxGroupCommits || size >= maxGroupBytes {
 						backlog = append(backlog, p)
 						continue
 					}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/fundledger/fundledger/internal/node"
 	"github.com/fundledger/fundledger/ledger"
 	"github.com/fundledger/fundledger/projections"
 )
@@ -59,6 +60,7 @@ func runVerify(args []string) error {
 		if serr != nil {
 			return fmt.Errorf("ledger %s: snapshots: %w", c, serr)
 		}
+		snapVouchers = append(snapVouchers, ledger.WriterSnapshotVoucher(node.WriterSnapshotDir(*dataDir), c)...)
 		v, _, err := ledger.VerifyAgainst(ctx, store, c, append(vouchers, snapVouchers...)...)
 		if err != nil {
 			return fmt.Errorf("ledger %s: %w", c, err)

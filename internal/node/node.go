@@ -64,6 +64,7 @@ func WitnessDir(dataDir string) string { return filepath.Join(dataDir, "witness"
 // Every writer of a data dir (serve, demo, import) uses it.
 func ManagerOptions(dataDir string, opts ledger.Options) ledger.Options {
 	opts.WitnessDir = WitnessDir(dataDir)
+	opts.SnapshotDir = WriterSnapshotDir(dataDir)
 	snapshots := SnapshotDir(dataDir)
 	opts.Vouchers = func(code string) ([]ledger.Voucher, error) { return projections.NewestSnapshotVoucher(snapshots, code) }
 	return opts
@@ -81,9 +82,13 @@ func Vouchers(dataDir, code string) ([]ledger.Voucher, error) {
 	if ok {
 		out = append(out, ledger.Voucher{Witness: w, What: "head witness"})
 	}
+	out = append(out, ledger.WriterSnapshotVoucher(WriterSnapshotDir(dataDir), code)...)
 	snap, err := projections.NewestSnapshotVoucher(SnapshotDir(dataDir), code)
 	return append(out, snap...), err
 }
+
+// WriterSnapshotDir is where a data dir keeps its writers' snapshots.
+func WriterSnapshotDir(dataDir string) string { return filepath.Join(dataDir, "writer") }
 
 // SnapshotDir is where a data dir keeps its projection snapshots.
 func SnapshotDir(dataDir string) string { return filepath.Join(dataDir, "projections") }
