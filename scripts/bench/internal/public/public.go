@@ -85,7 +85,7 @@ func Run(ctx context.Context, cfg Config, log io.Writer) ([]figure.Figure, error
 			}
 			if baseline.rate == 0 {
 				baseline = res
-				id = "healthz"
+				id = "public_healthz"
 			}
 			if bad := res.statuses[-1] + res.statuses[500] + res.statuses[503]; bad > 0 || len(res.statuses) == 0 {
 				return nil, fmt.Errorf("%s: answers %v", name, res.statuses)
