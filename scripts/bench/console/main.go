@@ -40,6 +40,10 @@ func main() {
 		q := console.Quick()
 		cfg.Events, cfg.Households, cfg.Batches, cfg.ImportRows, cfg.Duration = q.Events, q.Households, q.Batches, q.ImportRows, q.Duration
 	}
+	if cfg.Format != "csv" && cfg.Format != "xlsx" {
+		fmt.Fprintln(os.Stderr, "console: -format is csv or xlsx")
+		os.Exit(2)
+	}
 	cfg.Log = os.Stdout
 	figs, err := console.Run(context.Background(), cfg)
 	figure.Print(os.Stdout, figs)
