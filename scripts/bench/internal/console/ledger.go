@@ -1,4 +1,4 @@
-package main
+package console
 
 import (
 	"context"
@@ -78,8 +78,8 @@ func registries(n int) []domain.RegisterHouseholds {
 // each appropriated and paid, payout batches of 1,000 lines on the first
 // five funds (the even ones with the bank's results), then single payouts
 // from 64 concurrent writers, spread over every fund and household, until
-// the ledger holds cfg.events events. It answers the events written.
-func buildLedger(ctx context.Context, m *ledger.Manager, cfg config) (int, error) {
+// the ledger holds cfg.Events events. It answers the events written.
+func buildLedger(ctx context.Context, m *ledger.Manager, cfg Config) (int, error) {
 	events, err := openLedger(ctx, m, code)
 	if err != nil {
 		return 0, err
@@ -89,12 +89,12 @@ func buildLedger(ctx context.Context, m *ledger.Manager, cfg config) (int, error
 		events += n
 		return err
 	}
-	for _, c := range registries(cfg.households) {
+	for _, c := range registries(cfg.Households) {
 		if err := add(c); err != nil {
 			return events, err
 		}
 	}
-	for f := range cfg.funds {
+	for f := range cfg.Funds {
 		if err := add(domain.Allocate{ID: fundID(f), SourceLevel: domain.SourceLevels[f%4], Programme: "专项扶贫资金", FiscalYear: 2019,
 			DocumentNo: fmt.Sprintf("财农〔2019〕%d号", f+1), Amount: "900000000000.00"}); err != nil {
 			return events, err
@@ -102,7 +102,7 @@ func buildLedger(ctx context.Context, m *ledger.Manager, cfg config) (int, error
 	}
 	for p := range 200 {
 		id := fmt.Sprintf("P%03d", p)
-		f := fundID(p % cfg.funds)
+		f := fundID(p % cfg.Funds)
 		for _, c := range []domain.Command{
 			domain.ApproveProject{ID: id, Name: "项目", Village: fmt.Sprintf("V%03d", p%villages), Category: []string{"industry", "infrastructure"}[p%2],
 				Batch: fmt.Sprintf("2019-%d", p%4+1), Budget: "1000000.00", ApprovalDoc: "批"},
@@ -114,26 +114,26 @@ func buildLedger(ctx context.Context, m *ledger.Manager, cfg config) (int, error
 			}
 		}
 	}
-	for b := range cfg.batches {
+	for b := range cfg.Batches {
 		if err := addBatch(add, b, cfg); err != nil {
 			return events, err
 		}
 	}
-	n, err := payouts(ctx, m, cfg, cfg.events-events)
+	n, err := payouts(ctx, m, cfg, cfg.Events-events)
 	return events + n, err
 }
 
 // addBatch writes payout batch b (1,000 lines, or one per household if
 // fewer) and, for an even b, the bank's results: 95% paid, 3% failed, 2%
 // returned.
-func addBatch(add func(domain.Command) error, b int, cfg config) error {
-	size := min(1000, cfg.households)
+func addBatch(add func(domain.Command) error, b int, cfg Config) error {
+	size := min(1000, cfg.Households)
 	id := fmt.Sprintf("B%04d", b)
-	c := domain.PayoutBatch{ID: id, Fund: fundID(b % min(5, cfg.funds)), Item: "光伏扶贫补助", Period: fmt.Sprintf("2019-%02d", b%12+1)}
+	c := domain.PayoutBatch{ID: id, Fund: fundID(b % min(5, cfg.Funds)), Item: "光伏扶贫补助", Period: fmt.Sprintf("2019-%02d", b%12+1)}
 	total := domain.Zero
 	for j := range size {
 		amt := domain.Fen(int64(30000 + 100*(j%50)))
-		c.Lines = append(c.Lines, domain.BatchLineRequest{Household: householdID((b*size + j) % cfg.households), Amount: domain.AmountText(amt.String())})
+		c.Lines = append(c.Lines, domain.BatchLineRequest{Household: householdID((b*size + j) % cfg.Households), Amount: domain.AmountText(amt.String())})
 		total = total.Add(amt)
 	}
 	c.Control = domain.ControlRequest{Count: size, Amount: domain.AmountText(total.String())}
@@ -156,7 +156,7 @@ func addBatch(add func(domain.Command) error, b int, cfg config) error {
 
 // payouts writes single payouts (one event each) from 64 concurrent
 // writers until want events are written.
-func payouts(ctx context.Context, m *ledger.Manager, cfg config, want int) (int, error) {
+func payouts(ctx context.Context, m *ledger.Manager, cfg Config, want int) (int, error) {
 	if want <= 0 {
 		return 0, nil
 	}
@@ -175,16 +175,16 @@ func payouts(ctx context.Context, m *ledger.Manager, cfg config, want int) (int,
 				if i >= want {
 					return
 				}
-				h := int((uint64(i) * 2654435761) % uint64(cfg.households)) // spread over households
+				h := int((uint64(i) * 2654435761) % uint64(cfg.Households)) // spread over households
 				n, err := submit(ctx, m, code, domain.Payout{ID: fmt.Sprintf("PO%07d", i), Household: householdID(h), Item: items[i%len(items)],
-					Standard: "1000.00", Period: "2019", Fund: fundID(i % cfg.funds), Amount: domain.AmountText(fmt.Sprintf("%d.00", 100+i%900))})
+					Standard: "1000.00", Period: "2019", Fund: fundID(i % cfg.Funds), Amount: domain.AmountText(fmt.Sprintf("%d.00", 100+i%900))})
 				if err != nil {
 					errs <- err
 					next.Store(int64(want)) // stop the others
 					return
 				}
 				if w := written.Add(int64(n)); w%100000 < int64(n) {
-					fmt.Printf("# %d payouts written (%.0f/s)\n", w, float64(w)/time.Since(start).Seconds())
+					fmt.Fprintf(cfg.Log, "# %d payouts written (%.0f/s)\n", w, float64(w)/time.Since(start).Seconds())
 				}
 			}
 		}()

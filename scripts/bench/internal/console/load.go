@@ -1,4 +1,4 @@
-package main
+package console
 
 import (
 	"fmt"
@@ -28,14 +28,14 @@ func (b *bench) load(url func(i int) string, d time.Duration) result {
 	var wg sync.WaitGroup
 	start := time.Now()
 	stop := start.Add(d)
-	for c := range b.cfg.clients {
+	for c := range b.cfg.Clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var mine []time.Duration
 			seen := map[int]int{}
 			var size int64
-			for i := c; time.Now().Before(stop); i += b.cfg.clients {
+			for i := c; time.Now().Before(stop); i += b.cfg.Clients {
 				req, _ := http.NewRequest("GET", url(i), nil)
 				req.Header.Set("Authorization", "Bearer "+b.auditor)
 				t0 := time.Now()
@@ -72,11 +72,11 @@ func (b *bench) load(url func(i int) string, d time.Duration) result {
 }
 
 // report prints a route's three figures against the baseline route's.
-func report(name string, r, base result) {
-	fmt.Printf("# %s: %d answers %v, %d bytes each\n", name, r.n, r.statuses, r.bytes)
-	figure(name+"_p50", ms(r.p50), "ms", ms(base.p50))
-	figure(name+"_p99", ms(r.p99), "ms", ms(base.p99))
-	figure(name+"_rate", r.rate, "req/s", base.rate)
+func (b *bench) report(name string, r, base result) {
+	fmt.Fprintf(b.cfg.Log, "# %s: %d answers %v, %d bytes each\n", name, r.n, r.statuses, r.bytes)
+	b.figure(name+"_p50", ms(r.p50), "ms", ms(base.p50))
+	b.figure(name+"_p99", ms(r.p99), "ms", ms(base.p99))
+	b.figure(name+"_rate", r.rate, "req/s", base.rate)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

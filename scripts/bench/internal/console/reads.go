@@ -1,6 +1,8 @@
-package main
+package console
 
 import (
+	"github.com/fundledger/fundledger/scripts/bench/internal/figure"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,17 +30,17 @@ func (b *bench) readPhase(ctx context.Context) error {
 	if err := b.n.Projector.WaitFor(wctx, code, head); err != nil {
 		return fmt.Errorf("projections did not reach the head: %w", err)
 	}
-	fmt.Printf("# ledger %s: %d events in %d commits (%d households, %d funds, %d batches), written through ledger.Manager in %s (%.0f events/s); projections at the head %s later; load average %s\n",
-		code, events, head, b.cfg.households, b.cfg.funds, b.cfg.batches, built.Round(time.Millisecond), float64(events)/built.Seconds(),
-		(time.Since(start) - built).Round(time.Millisecond), loadavg())
+	fmt.Fprintf(b.cfg.Log, "# ledger %s: %d events in %d commits (%d households, %d funds, %d batches), written through ledger.Manager in %s (%.0f events/s); projections at the head %s later; load average %s\n",
+		code, events, head, b.cfg.Households, b.cfg.Funds, b.cfg.Batches, built.Round(time.Millisecond), float64(events)/built.Seconds(),
+		(time.Since(start) - built).Round(time.Millisecond), figure.Loadavg())
 
 	L := b.base + "/v1/ledgers/" + code
 	deep, seen, err := b.deepToken(L)
 	if err != nil {
 		return err
 	}
-	if seen != b.cfg.households {
-		return fmt.Errorf("paging through the households listed %d, want %d", seen, b.cfg.households)
+	if seen != b.cfg.Households {
+		return fmt.Errorf("paging through the households listed %d, want %d", seen, b.cfg.Households)
 	}
 	busiest := fundID(0) // the batches' first fund: its share of payouts and 1/5 of the batches
 	routes := []struct {
@@ -52,7 +54,7 @@ func (b *bench) readPhase(ctx context.Context) error {
 		}},
 		{"trace_fund", "GET …/trace/funds/" + busiest, func(int) string { return L + "/trace/funds/" + busiest }},
 		{"trace_household", "GET …/trace/households/{a different one each time}", func(i int) string {
-			return L + "/trace/households/" + householdID(int((uint64(i)*40503)%uint64(b.cfg.households)))
+			return L + "/trace/households/" + householdID(int((uint64(i)*40503)%uint64(b.cfg.Households)))
 		}},
 	}
 	for _, r := range routes { // warm every route once (render paths, connections)
@@ -60,9 +62,9 @@ func (b *bench) readPhase(ctx context.Context) error {
 			return fmt.Errorf("%s: status %d %.200s %v", r.doc, st, body, err)
 		}
 	}
-	fmt.Printf("# %d clients, %s per route, load average %s\n", b.cfg.clients, b.cfg.duration, loadavg())
-	if b.cfg.cpuprofile != "" {
-		f, err := os.Create(b.cfg.cpuprofile)
+	fmt.Fprintf(b.cfg.Log, "# %d clients, %s per route, load average %s\n", b.cfg.Clients, b.cfg.Duration, figure.Loadavg())
+	if b.cfg.CPUProfile != "" {
+		f, err := os.Create(b.cfg.CPUProfile)
 		if err != nil {
 			return err
 		}
@@ -74,16 +76,19 @@ func (b *bench) readPhase(ctx context.Context) error {
 	}
 	var base result
 	for i, r := range routes {
-		res := b.load(r.url, b.cfg.duration)
+		res := b.load(r.url, b.cfg.Duration)
 		if i == 0 {
 			base = res
 		}
-		report(r.name, res, base)
+		b.report(r.name, res, base)
 	}
 	for _, r := range routes[:2] { // again, to see the noise
-		again := b.load(r.url, b.cfg.duration)
-		fmt.Printf("# %s again after the routes (noise): p50 %.3f ms, p99 %.3f ms, %.0f req/s; load average %s\n",
-			r.name, ms(again.p50), ms(again.p99), again.rate, loadavg())
+		if b.cfg.NoRepeat {
+			break
+		}
+		again := b.load(r.url, b.cfg.Duration)
+		fmt.Fprintf(b.cfg.Log, "# %s again after the routes (noise): p50 %.3f ms, p99 %.3f ms, %.0f req/s; load average %s\n",
+			r.name, ms(again.p50), ms(again.p99), again.rate, figure.Loadavg())
 	}
 	return nil
 }
@@ -119,7 +124,7 @@ func (b *bench) deepToken(L string) (string, int, error) {
 			last = it.ID
 		}
 		seen += len(page.Items)
-		if deep == "" && seen >= b.cfg.households*9/10 && page.Next != "" {
+		if deep == "" && seen >= b.cfg.Households*9/10 && page.Next != "" {
 			deep = page.Next
 		}
 		if page.Next == "" {
@@ -130,6 +135,6 @@ func (b *bench) deepToken(L string) (string, int, error) {
 	if deep == "" {
 		deep = token
 	}
-	fmt.Printf("# paged through %d households, 1,000 a page, in %s\n", seen, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(b.cfg.Log, "# paged through %d households, 1,000 a page, in %s\n", seen, time.Since(start).Round(time.Millisecond))
 	return deep, seen, nil
 }

@@ -1,4 +1,4 @@
-package main
+package console
 
 import (
 	"bytes"
@@ -88,7 +88,7 @@ func encodeTable(recs [][]string, format string) ([]byte, error) {
 // file), once as files POSTed to …/households/import (the figure), each
 // until the projections show the households.
 func (b *bench) importPhase(ctx context.Context) error {
-	files, err := registryFiles(b.cfg.importRows, b.cfg.format)
+	files, err := registryFiles(b.cfg.ImportRows, b.cfg.Format)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (b *bench) importPhase(ctx context.Context) error {
 	for _, f := range files {
 		size += len(f)
 	}
-	fmt.Printf("# registry: %d rows in %d %s files (%.1f MiB in all)\n", b.cfg.importRows, len(files), b.cfg.format, float64(size)/(1<<20))
+	fmt.Fprintf(b.cfg.Log, "# registry: %d rows in %d %s files (%.1f MiB in all)\n", b.cfg.ImportRows, len(files), b.cfg.Format, float64(size)/(1<<20))
 
 	// Parsing alone, in this process: what the server does with a file
 	// before it decides anything (read, map the columns, build the command).
@@ -104,7 +104,7 @@ func (b *bench) importPhase(ctx context.Context) error {
 	for _, f := range files {
 		var rows []sheet.Row
 		lim := sheet.Limits{MaxRows: domain.MaxRegisterRows + 1, MaxExpanded: 64 << 20}
-		if b.cfg.format == "csv" {
+		if b.cfg.Format == "csv" {
 			rows, err = sheet.ReadCSV(f, lim)
 		} else {
 			rows, err = sheet.ReadXLSX(f, lim)
@@ -134,7 +134,7 @@ func (b *bench) importPhase(ctx context.Context) error {
 		}
 	}
 	base := measure(func() error {
-		for _, c := range registries(b.cfg.importRows) {
+		for _, c := range registries(b.cfg.ImportRows) {
 			if _, err := submit(ctx, b.n.Manager, direct, c); err != nil {
 				return err
 			}
@@ -155,22 +155,22 @@ func (b *bench) importPhase(ctx context.Context) error {
 	if fig.err != nil {
 		return fig.err
 	}
-	rows := float64(b.cfg.importRows)
-	fmt.Printf("# baseline: the same %d households as %d RegisterHouseholds commands to ledger.Manager.Submit, in %s; heap peak %.0f MiB (from %.0f), VmHWM %.0f MiB (VmRSS before %.0f)\n",
-		b.cfg.importRows, len(files), base.took.Round(time.Millisecond), mib(base.peakHeap), mib(base.heapBefore), mib(base.hwm), mib(base.rssBefore))
-	fmt.Printf("# parsing the files alone (sheet.Read*, NewTable, Households): %s, %.0f rows/s\n", parse.Round(time.Millisecond), rows/parse.Seconds())
-	figure("import_total", fig.took.Seconds(), "s", base.took.Seconds())
-	figure("import_rate", rows/fig.took.Seconds(), "rows/s", rows/base.took.Seconds())
-	figure("import_parse_rate", rows/parse.Seconds(), "rows/s", rows/base.took.Seconds())
-	figure("import_heap_peak", mib(fig.peakHeap), "MiB", mib(fig.heapBefore))
-	figure("import_rss_peak", mib(fig.hwm), "MiB", mib(fig.rssBefore))
+	rows := float64(b.cfg.ImportRows)
+	fmt.Fprintf(b.cfg.Log, "# baseline: the same %d households as %d RegisterHouseholds commands to ledger.Manager.Submit, in %s; heap peak %.0f MiB (from %.0f), VmHWM %.0f MiB (VmRSS before %.0f)\n",
+		b.cfg.ImportRows, len(files), base.took.Round(time.Millisecond), mib(base.peakHeap), mib(base.heapBefore), mib(base.hwm), mib(base.rssBefore))
+	fmt.Fprintf(b.cfg.Log, "# parsing the files alone (sheet.Read*, NewTable, Households): %s, %.0f rows/s\n", parse.Round(time.Millisecond), rows/parse.Seconds())
+	b.figure("import_total", fig.took.Seconds(), "s", base.took.Seconds())
+	b.figure("import_rate", rows/fig.took.Seconds(), "rows/s", rows/base.took.Seconds())
+	b.figure("import_parse_rate", rows/parse.Seconds(), "rows/s", rows/base.took.Seconds())
+	b.figure("import_heap_peak", mib(fig.peakHeap), "MiB", mib(fig.heapBefore))
+	b.figure("import_rss_peak", mib(fig.hwm), "MiB", mib(fig.rssBefore))
 	return nil
 }
 
 // post sends one registry file to …/households/import and wants 201.
 func (b *bench) post(ledgerCode string, file []byte) error {
 	ct := "text/csv"
-	if b.cfg.format == "xlsx" {
+	if b.cfg.Format == "xlsx" {
 		ct = mimeXLSX
 	}
 	req, _ := http.NewRequest("POST", b.base+"/v1/ledgers/"+ledgerCode+"/households/import", bytes.NewReader(file))

@@ -1,0 +1,149 @@
+// Package httpwrite measures writes through the HTTP API of a node wired as
+// `serve` wires it (embedded JetStream with fsync before every ack, the
+// projections following live, the real HTTP server on 127.0.0.1, clients in
+// the same process): the latency of one command at light load and the
+// commits/s of many clients, each next to the same work handed to the
+// writer in-process (ledger.Manager.Submit) in the same run.
+package httpwrite
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/fundledger/fundledger/api"
+	"github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/internal/node"
+	"github.com/fundledger/fundledger/ledger"
+	"github.com/fundledger/fundledger/scripts/bench/internal/figure"
+	"github.com/fundledger/fundledger/scripts/bench/internal/writepath"
+)
+
+// Config sizes a run.
+type Config struct {
+	Single   int           // writes one after another for the latency
+	Clients  int           // concurrent HTTP clients (and in-process writers)
+	Duration time.Duration // of each throughput window
+}
+
+const code = "341504"
+
+// Run answers latency_p50_ms and latency_p99_ms (one HTTP client; baseline:
+// one in-process writer) and http_<clients> (baseline: as many in-process
+// writers); context goes to log.
+func Run(ctx context.Context, cfg Config, log io.Writer) ([]figure.Figure, error) {
+	dir, err := os.MkdirTemp("", "fundledger-httpwrite-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	n, err := node.Open(ctx, node.Config{DataDir: dir, Logger: quiet})
+	if err != nil {
+		return nil, err
+	}
+	defer n.Close()
+	_, finance, err := n.Tokens.Issue(api.RoleFinance, "", "bench")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := n.Manager.Submit(ctx, code, ledger.Request{Command: domain.OpenLedger{Code: code, Name: "某县"}}); err != nil {
+		return nil, err
+	}
+	n.Start()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	n.Serve(ln)
+	url := "http://" + ln.Addr().String() + "/v1/ledgers/" + code + "/allocations"
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Clients, MaxConnsPerHost: cfg.Clients}}
+	var next atomic.Int64
+	post := func() error {
+		body := fmt.Sprintf(`{"id":"H%d","source_level":"county","programme":"区本级财政专项扶贫资金","fiscal_year":2019,"document_no":"光财〔2019〕8号","amount":"100.00"}`, next.Add(1))
+		req, _ := http.NewRequest("POST", url, bytes.NewReader([]byte(body)))
+		req.Header.Set("Authorization", "Bearer "+finance)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, res.Body) // read to the end, as a client that keeps its connection does
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated {
+			return fmt.Errorf("POST allocations: %s", res.Status)
+		}
+		return nil
+	}
+	submit := func() error {
+		_, err := n.Manager.Submit(ctx, code, ledger.Request{Actor: "bench", Command: domain.Allocate{
+			ID: fmt.Sprintf("M%d", next.Add(1)), SourceLevel: "county", Programme: "区本级财政专项扶贫资金", FiscalYear: 2019,
+			DocumentNo: "光财〔2019〕8号", Amount: "100.00"}})
+		return err
+	}
+	if err := post(); err != nil { // the connection and the route, warm
+		return nil, err
+	}
+	httpLat, err := latencies(cfg.Single, post)
+	if err != nil {
+		return nil, err
+	}
+	inLat, err := latencies(cfg.Single, submit)
+	if err != nil {
+		return nil, err
+	}
+	var failed atomic.Int64
+	count := func(op func() error) func() error {
+		return func() error {
+			err := op()
+			if err != nil {
+				failed.Add(1)
+			}
+			return err
+		}
+	}
+	viaHTTP := writepath.Measure(cfg.Duration, cfg.Clients, count(post))
+	direct := writepath.Measure(cfg.Duration, cfg.Clients, count(submit))
+	if f := failed.Load(); f > 0 {
+		return nil, fmt.Errorf("%d writes failed under load", f)
+	}
+	fmt.Fprintf(log, "# one HTTP client, %d writes: p50 %.3f ms, p99 %.3f ms; in-process: p50 %.3f ms, p99 %.3f ms\n",
+		cfg.Single, pct(httpLat, 0.5), pct(httpLat, 0.99), pct(inLat, 0.5), pct(inLat, 0.99))
+	fmt.Fprintf(log, "# %d HTTP clients: %.0f commits/s; %d in-process writers: %.0f commits/s\n", cfg.Clients, viaHTTP, cfg.Clients, direct)
+	return []figure.Figure{
+		{Name: "latency_p50_ms", Value: pct(httpLat, 0.5), Unit: "ms", Baseline: pct(inLat, 0.5)},
+		{Name: "latency_p99_ms", Value: pct(httpLat, 0.99), Unit: "ms", Baseline: pct(inLat, 0.99)},
+		{Name: fmt.Sprintf("http_%d", cfg.Clients), Value: viaHTTP, Unit: "commits/s", Baseline: direct},
+	}, nil
+}
+
+// latencies runs op n times one after another and answers each duration,
+// sorted.
+func latencies(n int, op func() error) ([]time.Duration, error) {
+	out := make([]time.Duration, 0, n)
+	for range n {
+		t0 := time.Now()
+		if err := op(); err != nil {
+			return nil, err
+		}
+		out = append(out, time.Since(t0))
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// pct answers the p-th percentile of sorted durations in milliseconds.
+func pct(sorted []time.Duration, p float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return float64(sorted[int(float64(len(sorted)-1)*p)].Microseconds()) / 1000
+}
