@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/fundledger/fundledger/internal/safefile"
 	"io"
 	"io/fs"
 	"os"
@@ -138,10 +139,10 @@ func (d *snapDir) signingKey(create bool) ([]byte, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
 	}
-	if err := privateDir(d.dir); err != nil {
+	if err := safefile.PrivateDir(d.dir); err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(path, []byte(hex.EncodeToString(key)+"\n")); err != nil {
+	if err := safefile.WriteBytes(path, []byte(hex.EncodeToString(key)+"\n")); err != nil {
 		return nil, err
 	}
 	d.key = key
@@ -197,12 +198,12 @@ func (d *snapDir) Write(ledger string, seq uint64, body []byte) error {
 	sum := sha256.Sum256(body)
 	trailer := fmt.Sprintf(`{"sha256":"%x","hmac":"%x"}`+"\n", sum, writerMAC(key, sum[:]))
 	dir := d.ledgerDir(ledger)
-	if err := privateDir(dir); err != nil {
+	if err := safefile.PrivateDir(dir); err != nil {
 		return err
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := writeFileAtomic(filepath.Join(dir, fmt.Sprintf("%020d.snap", seq)), body, []byte(trailer)); err != nil {
+	if err := safefile.WriteBytes(filepath.Join(dir, fmt.Sprintf("%020d.snap", seq)), body, []byte(trailer)); err != nil {
 		return err
 	}
 	files := d.files(ledger)
@@ -308,53 +309,4 @@ func decodeWriterSnap(r *bufio.Reader) (*writerSnap, error) {
 		return nil, errors.New("bytes after the last key")
 	}
 	return s, nil
-}
-
-// privateDir makes dir and tightens it to 0700: a writer snapshot holds
-// full ID and bank-card numbers.
-func privateDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	return os.Chmod(dir, 0o700)
-}
-
-// writeFileAtomic writes parts to path through a 0600 temporary file,
-// fsync and rename, then fsyncs the directory: a crash leaves the old file
-// or the new one, never a part.
-func writeFileAtomic(path string, parts ...[]byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*") // 0600
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	for _, p := range parts {
-		if err == nil {
-			_, err = f.Write(p)
-		}
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/fundledger/fundledger/internal/safefile"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -57,33 +58,11 @@ func (d *WitnessDir) Read(ledger string) (w Witness, ok bool, err error) {
 func (d *WitnessDir) Write(w Witness) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := os.MkdirAll(d.dir, 0o700); err != nil {
+	if err := safefile.PrivateDir(d.dir); err != nil {
 		return err
 	}
 	b, _ := json.Marshal(w)
-	tmp, err := os.CreateTemp(d.dir, "."+w.Ledger+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(b, '\n')); err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), d.path(w.Ledger)); err != nil {
-		return err
-	}
-	dir, err := os.Open(d.dir)
-	if err != nil {
-		return err
-	}
-	defer dir.Close()
-	return dir.Sync()
+	return safefile.WriteBytes(d.path(w.Ledger), b, []byte("\n"))
 }
 
 // Ledgers lists the ledgers that have a witness: a ledger whose whole stream

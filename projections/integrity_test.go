@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/fundledger/fundledger/internal/safefile"
 	"os"
 	"path/filepath"
 	"strings"
@@ -238,7 +239,7 @@ func TestSnapshotFilesArePrivate(t *testing.T) {
 			t.Errorf("%s: mode %o, want 700", path, mode)
 		case !fi.IsDir() && mode != 0o600:
 			t.Errorf("%s: mode %o, want 600", path, mode)
-		case isTemp(fi.Name()):
+		case safefile.IsTemp(fi.Name()):
 			t.Errorf("%s: a temporary file is left", path)
 		case !fi.IsDir():
 			files++

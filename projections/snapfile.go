@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/fundledger/fundledger/internal/safefile"
 	"io"
 	"os"
 	"path/filepath"
@@ -183,7 +184,7 @@ func loadOrCreateKey(dir string) ([]byte, error) {
 	if dir == "" {
 		return newKey()
 	}
-	if err := privateDir(dir); err != nil {
+	if err := safefile.PrivateDir(dir); err != nil {
 		return nil, err
 	}
 	if key, err := readKey(dir); key != nil || err != nil {
@@ -193,7 +194,7 @@ func loadOrCreateKey(dir string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = writeAtomic(filepath.Join(dir, snapKeyFile), func(w io.Writer) error {
+	err = safefile.WriteAtomic(filepath.Join(dir, snapKeyFile), func(w io.Writer) error {
 		_, err := fmt.Fprintf(w, "%x\n", key)
 		return err
 	})
@@ -204,62 +205,6 @@ func newKey() ([]byte, error) {
 	key := make([]byte, 32)
 	_, err := rand.Read(key)
 	return key, err
-}
-
-// privateDir makes dir (and its parents) and tightens it to 0700: the
-// snapshots hold full ID and bank-card numbers. An existing directory made
-// by an older version with 0755 is tightened too.
-func privateDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	return os.Chmod(dir, 0o700)
-}
-
-// writeAtomic writes path through a 0600 temporary file in the same
-// directory, fsyncs it, renames it over path and fsyncs the directory, so a
-// crash leaves either the old file or the new one, never a part.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*") // 0600
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	err = write(f)
-	if err == nil {
-		err = f.Chmod(0o600)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
-// isTemp reports whether name is a temporary file writeAtomic (or an
-// older version) left behind in a crash.
-func isTemp(name string) bool {
-	return strings.Contains(name, ".tmp-") || strings.HasSuffix(name, ".tmp")
 }
 
 // writeBytes is a helper for in-memory snapshots.

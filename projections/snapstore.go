@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/fundledger/fundledger/internal/safefile"
 	"io"
 	"log/slog"
 	"os"
@@ -85,7 +86,7 @@ func (s *snapStore) metas(ledger string) []snapMeta {
 		if !e.Type().IsRegular() {
 			continue
 		}
-		if isTemp(name) {
+		if safefile.IsTemp(name) {
 			_ = os.Remove(path)
 			continue
 		}
@@ -167,18 +168,18 @@ func (s *snapStore) save(m *Model) error {
 	}
 	s.metas(meta.Ledger) // load the listing before adding to it
 	dir := s.ledgerDir(meta.Ledger)
-	if err := privateDir(dir); err != nil {
+	if err := safefile.PrivateDir(dir); err != nil {
 		return err
 	}
 	var digest string
-	if err := writeAtomic(filepath.Join(dir, snapName(meta.Seq)), func(w io.Writer) (err error) {
+	if err := safefile.WriteAtomic(filepath.Join(dir, snapName(meta.Seq)), func(w io.Writer) (err error) {
 		digest, err = writeSnapshot(w, m, key)
 		return err
 	}); err != nil {
 		return err
 	}
 	cp, _ := json.Marshal(checkpointFile{meta, snapName(meta.Seq), digest})
-	if err := writeAtomic(filepath.Join(dir, "checkpoint.json"), func(w io.Writer) error { _, err := w.Write(cp); return err }); err != nil {
+	if err := safefile.WriteAtomic(filepath.Join(dir, "checkpoint.json"), func(w io.Writer) error { _, err := w.Write(cp); return err }); err != nil {
 		return err
 	}
 	s.mu.Lock()

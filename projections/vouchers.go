@@ -3,6 +3,7 @@ package projections
 import (
 	"errors"
 	"fmt"
+	"github.com/fundledger/fundledger/internal/safefile"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,7 +56,7 @@ func snapshotFiles(dir, code string) ([]*checkedSnapshot, error) {
 	var out []*checkedSnapshot
 	for _, e := range entries {
 		name := e.Name()
-		if !e.Type().IsRegular() || isTemp(name) || !strings.HasPrefix(name, "snap-") || !strings.HasSuffix(name, ".json") {
+		if !e.Type().IsRegular() || safefile.IsTemp(name) || !strings.HasPrefix(name, "snap-") || !strings.HasSuffix(name, ".json") {
 			continue
 		}
 		s := &checkedSnapshot{file: filepath.Join(ldir, name)}
