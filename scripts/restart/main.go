@@ -18,6 +18,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,8 +35,16 @@ func main() {
 	events := flag.Int("events", 1_000_000, "events in the ledger")
 	households := flag.Int("households", 100_000, "households registered")
 	dir := flag.String("dir", "", "data dir (default: a temporary one, removed at the end)")
+	reuse := flag.Bool("reuse", false, "time an existing -dir as it is (no build, no full replay)")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the snapshot start (node.Open and the projections catching up) to this file")
 	flag.Parse()
-	if err := run(*events, *households, *dir); err != nil {
+	var err error
+	if *reuse {
+		err = reopen(*dir)
+	} else {
+		err = run(*events, *households, *dir)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "restart:", err)
 		os.Exit(1)
 	}
@@ -67,13 +76,47 @@ func run(events, households int, dir string) error {
 	if err != nil {
 		return err
 	}
-	snap, proj, err := open(ctx, dir)
+	snap, proj, err := profiled(ctx, dir)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("name=restart_s value=%.3f unit=s baseline=%.3f ratio=%.3f\n", snap.Seconds(), full.Seconds(), snap.Seconds()/full.Seconds())
 	fmt.Printf("# node.Open from the writer snapshot %s, full replay %s; projections at the head %s after Start\n",
 		snap.Round(time.Millisecond), full.Round(time.Millisecond), proj.Round(time.Millisecond))
+	return nil
+}
+
+// cpuProfile names the file -cpuprofile writes; empty: no profile.
+var cpuProfile string
+
+// profiled runs open under the CPU profile -cpuprofile asks for.
+func profiled(ctx context.Context, dir string) (opened, projected time.Duration, err error) {
+	if cpuProfile == "" {
+		return open(ctx, dir)
+	}
+	f, err := os.Create(cpuProfile)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return 0, 0, err
+	}
+	defer pprof.StopCPUProfile()
+	return open(ctx, dir)
+}
+
+// reopen times a start of an existing data dir (from whatever snapshots
+// it holds), so a change can be measured without building again.
+func reopen(dir string) error {
+	if dir == "" {
+		return fmt.Errorf("-reuse needs -dir")
+	}
+	opened, proj, err := profiled(context.Background(), dir)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("# node.Open %s; projections at the head %s after Start\n", opened.Round(time.Millisecond), proj.Round(time.Millisecond))
 	return nil
 }
 
