@@ -23,12 +23,12 @@ const (
 	// several thousand lines; anything larger is a mistake or an attack.
 	MaxBody = 1 << 20
 	// MaxUpload bounds a payout-batch file (CSV or XLSX, also multipart):
-	// 16 MiB holds the largest batch the ledger accepts (20,000 lines) with
+	// 16 MiB holds the largest batch the ledger accepts (50,000 lines) with
 	// room for spreadsheet overhead.
 	MaxUpload = 16 << 20
 	// MaxXLSXExpanded bounds what an uploaded XLSX may expand to: the sum
 	// of its parts' uncompressed sizes, read from the zip's central
-	// directory before anything is unzipped. 64 MiB holds a 20,000-line
+	// directory before anything is unzipped. 64 MiB holds a 50,000-line
 	// batch many times over (such a sheet is a few MiB of XML); a zip bomb
 	// of a few KiB that claims gigabytes is refused with 413 at once. A
 	// directory that understates its sizes is caught while reading: every

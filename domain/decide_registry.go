@@ -3,10 +3,11 @@ package domain
 // A registry file (建档立卡花名册): many households registered in one
 // commit, so that a crash can never leave half a file in the ledger.
 
-// MaxRegisterRows bounds one RegisterHouseholds: the same bound as a payout
-// batch, which keeps the commit well inside one store message (about 7 MB
-// at 20,000 rows); a larger register is imported in several files.
-const MaxRegisterRows = MaxBatchLines
+// MaxRegisterRows bounds one RegisterHouseholds, which keeps the commit well
+// inside one store message (about 7 MB at 20,000 rows: a household carries
+// names, ID and card numbers, several times a batch line); a larger
+// register is imported in several files.
+const MaxRegisterRows = 20000
 
 // rowsCommand is a command whose rows its decider checks one by one, text
 // included, so that every bad row is listed: Check leaves them to it.
