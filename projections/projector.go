@@ -18,7 +18,9 @@ type Options struct {
 	// keeps snapshots in memory only (a restart replays from zero).
 	Dir string
 	// SnapshotEvery is how many commits pass between the snapshots the live
-	// follower writes (default 10000); Rebuild writes only one, at the head.
+	// follower writes (default 10000); Rebuild writes them as often, or less
+	// often for a long history so that they fit in keepSnapshots
+	// (rebuildInterval), and one at the head.
 	// A snapshot is also held back until the time since the last one
 	// is twenty times what that one cost, so that a large model spends only a
 	// small part of the fold's time writing snapshots.

@@ -12,18 +12,18 @@ import (
 
 // Rebuild forgets a ledger's snapshots and checkpoint and folds its whole
 // history again from zero, checking the hash chain on the way
-// (ledger.WalkDecoded), and writes one snapshot, at the head, which becomes
-// the checkpoint. progress, if not nil, is called after each commit. It is
-// meant for `fundledger rebuild` with the server stopped; it refuses a
-// ledger that Run is following. The rebuilt model becomes the live one.
+// (ledger.WalkDecoded), and writes a snapshot every rebuildInterval commits
+// and one at the head, which becomes the checkpoint, so an as-of cut into
+// the rebuilt history replays at most one interval (see Read). progress, if
+// not nil, is called after each commit. It is meant for `fundledger
+// rebuild` with the server stopped; it refuses a ledger that Run is
+// following. The rebuilt model becomes the live one.
 //
-// Rebuild takes no snapshots on the way: each one encodes the whole model on
-// the goroutine that folds, and they cost a quarter of a rebuild's time. The
-// price is paid by as-of reads of the rebuilt history: a cut before the head
-// finds no snapshot within it and replays the store from zero (see Read);
-// cuts after the head start from the live follower's periodic snapshots as
-// before. A rebuild whose final snapshot cannot be written fails: without
-// it a restart would replay from zero again.
+// The snapshots on the way are encoded and written on another goroutine
+// from a frozen copy of the model (snapWriter): encoding on the goroutine
+// that folds cost a quarter of a rebuild's time. A rebuild whose snapshots
+// cannot be written fails: without them a restart would replay from zero
+// again.
 //
 // A rebuild refuses a damaged ledger (a *DamagedError): before it drops the
 // snapshots it checks that the log still holds the commit the newest sound
@@ -49,20 +49,32 @@ func (p *Projector) Rebuild(ctx context.Context, code string, progress func(c *d
 		return nil, fmt.Errorf("projections: drop snapshots of %s: %w", code, err)
 	}
 	m := NewModel(code)
-	if head, err := p.store.Head(ctx, code); err == nil {
+	head, err := p.store.Head(ctx, code)
+	if err == nil {
 		m.reserve(head)
 	}
+	every := rebuildInterval(p.opts.SnapshotEvery, head)
+	w := p.startSnapWriter()
+	defer w.stop()
 	// Decoding and hashing are most of the cost: ledger.WalkDecoded spreads
 	// them over every core while this goroutine folds commits in order.
-	err := ledger.WalkDecoded(ctx, p.store, code, (*domain.Commit).Decode, func(c *domain.Commit, events []domain.Event) error {
+	err = ledger.WalkDecoded(ctx, p.store, code, (*domain.Commit).Decode, func(c *domain.Commit, events []domain.Event) error {
 		if err := m.applyDecoded(c, events); err != nil {
 			return err
+		}
+		if c.Seq%every == 0 && c.Seq != head {
+			if err := w.write(m); err != nil {
+				return err
+			}
 		}
 		if progress != nil {
 			progress(c)
 		}
 		return nil
 	})
+	if werr := w.stop(); err == nil && werr != nil {
+		err = werr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -74,6 +86,20 @@ func (p *Projector) Rebuild(ctx context.Context, code string, progress func(c *d
 		return nil, fmt.Errorf("projections: snapshot of %s at %d: %w", code, m.Seq(), err)
 	}
 	return m, nil
+}
+
+// rebuildInterval answers how many commits pass between a rebuild's
+// snapshots: the follower's interval, widened for a long history so that
+// the rebuild's snapshots, the one at the head included, fit in
+// keepSnapshots and none is pruned as soon as it is written. An as-of cut
+// into the rebuilt history then replays at most one interval from the
+// nearest snapshot at or before it.
+func rebuildInterval(every, head uint64) uint64 {
+	every = max(every, 1)
+	if n := uint64(keepSnapshots - 1); head/n >= every {
+		every = (head + n - 1) / n
+	}
+	return every
 }
 
 // reserve sizes the map of money writes for a ledger of commits commits:
