@@ -139,7 +139,7 @@ func Run(ctx context.Context, cfg Config, log io.Writer) ([]figure.Figure, error
 		raw, base.raw[0], base.raw[1], base.raw[2], raw2)
 	fmt.Fprintf(log, "# raw+decode (read through the store, commits and events decoded on %d workers): %.0f events/s\n", runtime.GOMAXPROCS(0), base.decode)
 	fmt.Fprintf(log, "# walk (ledger.WalkDecoded, hash chain checked, no fold): %.0f events/s\n", base.walk)
-	fmt.Fprintf(log, "# rebuild (hash chain checked, one snapshot at the head): %d events in %s = %.0f events/s = %.3fx raw median, %.2fx raw+decode, %.2fx walk\n",
+	fmt.Fprintf(log, "# rebuild (hash chain checked, periodic snapshots and one at the head): %d events in %s = %.0f events/s = %.3fx raw median, %.2fx raw+decode, %.2fx walk\n",
 		m.Events(), took.Round(time.Millisecond), rebuild, rebuild/raw, rebuild/base.decode, rebuild/base.walk)
 	fmt.Fprintf(log, "# projection memory: %.1f MiB live heap for %d households, %d events (RSS of the whole process %s, incl. the embedded server); %d files in the checkpoint dir; %.1f MiB stored\n",
 		float64(heap)/(1<<20), cfg.Households, m.Events(), RSS(), len(snaps), float64(stored)/(1<<20))
