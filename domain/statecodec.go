@@ -36,7 +36,7 @@ import (
 //	    unit eligibility date
 //	end
 //
-// A field is written as it is unless it is empty-unsafe: one that holds a
+// A field is written as it is unless it could be misread: one that holds a
 // tab, a newline or a carriage return, or starts with '"', is written as a
 // Go-quoted string, so a raw field never starts with '"' and the reader
 // can tell the two apart. Amounts are written with exactly two decimals.
@@ -190,7 +190,12 @@ func fieldNeedsQuote(s string) bool {
 	if s != "" && s[0] == '"' {
 		return true
 	}
-	return strings.ContainsAny(s, "\t\n\r")
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\t' || c == '\n' || c == '\r' {
+			return true
+		}
+	}
+	return false
 }
 
 // DecodeState reads a state EncodeState wrote, and nothing after its end
