@@ -132,3 +132,57 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 	*m = v
 	return nil
 }
+
+// ParseStoredMoney reads an amount as stored (Money.String or a stored
+// event's field): an optional '-', digits and at most two decimals, read
+// by exactly the rules of UnmarshalJSON. The usual form, digits with two
+// decimals that fit in int64 fen, takes a fast path that builds the same
+// decimal (coefficient and exponent) as decimal.NewFromString would;
+// FuzzParseStoredMoney checks the two agree on every input.
+func ParseStoredMoney(s string) (Money, error) {
+	if m, ok := parseFenFast(s); ok {
+		return m, nil
+	}
+	return parseStoredSlow(s)
+}
+
+// parseStoredSlow is UnmarshalJSON's reading of an unquoted amount.
+func parseStoredSlow(s string) (Money, error) {
+	neg := strings.HasPrefix(s, "-")
+	v, err := parseMoney(strings.TrimPrefix(s, "-"))
+	if err != nil {
+		return Money{}, err
+	}
+	if neg {
+		v = v.Neg()
+	}
+	return v, nil
+}
+
+// parseFenFast reads [-]d{1,15}.dd; ok is false for anything else, which
+// the slow path then reads (or rejects).
+func parseFenFast(s string) (Money, bool) {
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	n := len(s)
+	if n < 4 || n > 18 || s[n-3] != '.' {
+		return Money{}, false
+	}
+	var fen int64
+	for i := 0; i < n; i++ {
+		if i == n-3 {
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' {
+			return Money{}, false
+		}
+		fen = fen*10 + int64(c-'0')
+	}
+	if neg {
+		fen = -fen
+	}
+	return Money{decimal.New(fen, -2)}, true
+}

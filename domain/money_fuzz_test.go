@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"reflect"
 	"regexp"
 	"testing"
 
@@ -48,6 +49,32 @@ func FuzzParseAmount(f *testing.F) {
 		var text AmountText
 		if err := text.UnmarshalJSON([]byte(s)); err != nil || string(text) != s {
 			t.Fatalf("AmountText.UnmarshalJSON(%s) = %q, %v", s, text, err)
+		}
+	})
+}
+
+// FuzzParseStoredMoney: the fast path of ParseStoredMoney builds exactly
+// the decimal (coefficient and exponent) the slow, UnmarshalJSON reading
+// builds, and accepts nothing the slow one rejects.
+func FuzzParseStoredMoney(f *testing.F) {
+	for _, s := range []string{"0.00", "-0.00", "1013.70", "-5.10", "007.05", "999999999999999.99", "-999999999999999.99",
+		"1000000000000000.00", "1.5", "1", "", "-", "1.0a", "+1.00", "1e3", ".00", "1.000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, ok := parseFenFast(s)
+		slow, err := parseStoredSlow(s)
+		if !ok {
+			if got, gerr := ParseStoredMoney(s); (gerr == nil) != (err == nil) || (err == nil && !reflect.DeepEqual(got, slow)) {
+				t.Fatalf("ParseStoredMoney(%q) = %v, %v; slow %v, %v", s, got, gerr, slow, err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("fast path accepts %q, slow rejects: %v", s, err)
+		}
+		if fast.d.Coefficient().Cmp(slow.d.Coefficient()) != 0 || fast.d.Exponent() != slow.d.Exponent() || fast.String() != slow.String() {
+			t.Fatalf("%q: fast %s (%s e%d), slow %s (%s e%d)", s, fast, fast.d.Coefficient(), fast.d.Exponent(), slow, slow.d.Coefficient(), slow.d.Exponent())
 		}
 	})
 }

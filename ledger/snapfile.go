@@ -41,10 +41,13 @@ import (
 //
 // The body is three parts, each ending in a newline:
 //
-//	header: {"format":1,"ledger":…,"seq":…,"hash":…,"time":…,"keys":N}
-//	state:  domain.EncodeState
+//	header: {"format":2,"ledger":…,"seq":…,"hash":…,"time":…,"keys":N}
+//	state:  domain.EncodeState (lines, ending in "end")
 //	keys:   N lines `<request hash> <seq> <commit hash> <quoted key>`, by key
-const writerSnapFormat = 1
+//
+// Format 1 held the state as one line of JSON; a snapshot of another
+// format is discarded (the writer replays), never read as this one.
+const writerSnapFormat = 2
 
 // writerKeyFile holds the key that signs a data dir's writer snapshots.
 const writerKeyFile = "snapshot.key"
@@ -253,7 +256,7 @@ func (d *snapDir) Read(path, ledger string) (*writerSnap, error) {
 	}
 	h := sha256.New()
 	r := bufio.NewReaderSize(io.TeeReader(io.NewSectionReader(f, 0, size-int64(writerTrailerLen)), h), 1<<20)
-	s, derr := decodeWriterSnap(r)
+	s, derr := decodeWriterSnap(r, size-int64(writerTrailerLen))
 	if _, err := io.Copy(io.Discard, r); err != nil {
 		return nil, err
 	}
@@ -269,8 +272,10 @@ func (d *snapDir) Read(path, ledger string) (*writerSnap, error) {
 	return s, nil
 }
 
-func decodeWriterSnap(r *bufio.Reader) (*writerSnap, error) {
-	line, err := r.ReadBytes('\n')
+// decodeWriterSnap decodes a body of at most size bytes. A header of
+// another format is refused before the rest is read as this one.
+func decodeWriterSnap(r *bufio.Reader, size int64) (*writerSnap, error) {
+	line, err := r.ReadSlice('\n')
 	if err != nil {
 		return nil, err
 	}
@@ -278,20 +283,23 @@ func decodeWriterSnap(r *bufio.Reader) (*writerSnap, error) {
 	if err := json.Unmarshal(line, &s.writerSnapHeader); err != nil {
 		return nil, err
 	}
-	line, err = r.ReadBytes('\n')
-	if err != nil {
-		return nil, err
+	if s.Format != writerSnapFormat {
+		return nil, fmt.Errorf("format %d, this build reads %d", s.Format, writerSnapFormat)
 	}
-	if s.state, err = domain.DecodeState(bytes.NewReader(line)); err != nil {
+	if s.Keys < 0 || int64(s.Keys) > size/4 {
+		return nil, fmt.Errorf("%d keys cannot fit in %d bytes", s.Keys, size)
+	}
+	if s.state, err = domain.DecodeStateWithin(r, size); err != nil {
 		return nil, err
 	}
 	s.keys = make(map[string]keyEntry, s.Keys)
 	for range s.Keys {
-		line, err := r.ReadString('\n')
+		raw, err := r.ReadSlice('\n')
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("key line: %w", err)
 		}
-		parts := strings.SplitN(strings.TrimSuffix(line, "\n"), " ", 4)
+		line := string(raw[:len(raw)-1]) // one copy; the parts share it
+		parts := strings.SplitN(line, " ", 4)
 		if len(parts) != 4 {
 			return nil, errors.New("bad key line")
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -132,7 +133,7 @@ func TestTamperedWriterSnapshotIsDiscarded(t *testing.T) {
 			files := newSnapDir(dir).files(code)
 			for _, p := range files {
 				b, _ := os.ReadFile(p)
-				body := bytes.Replace(b[:len(b)-writerTrailerLen], []byte(`"A1"`), []byte(`"Z1"`), 1)
+				body := bytes.Replace(b[:len(b)-writerTrailerLen], []byte("\nA1\t"), []byte("\nZ1\t"), 1)
 				if bytes.Equal(body, b[:len(b)-writerTrailerLen]) {
 					t.Fatal("nothing to tamper with")
 				}
@@ -190,5 +191,54 @@ func TestStoreBehindTheWriterSnapshotIsDamaged(t *testing.T) {
 	}
 	if n, _ := inner.Head(context.Background(), code); n != 10 {
 		t.Fatalf("store head %d: something was written", n)
+	}
+}
+
+// TestOldFormatWriterSnapshotIsDiscarded: a genuinely signed snapshot of
+// format 1 (the state as one line of JSON) is discarded and the writer
+// replays the whole chain, never reading it as the current format.
+func TestOldFormatWriterSnapshotIsDiscarded(t *testing.T) {
+	store, dir := memory.New(), t.TempDir()
+	snapshotted(t, store, dir, 9, 0)
+	d := newSnapDir(dir)
+	files := d.files(code)
+	if len(files) == 0 {
+		t.Fatal("no snapshots")
+	}
+	for _, p := range files {
+		b, _ := os.ReadFile(p)
+		body := b[:len(b)-writerTrailerLen]
+		header, rest, _ := bytes.Cut(body, []byte("\n"))
+		state, err := domain.DecodeState(bytes.NewReader(rest))
+		if err != nil {
+			t.Fatal(err)
+		}
+		js, err := json.Marshal(state)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, keys, _ := bytes.Cut(rest, []byte("\nend\n"))
+		old := bytes.Replace(header, []byte(`"format":2`), []byte(`"format":1`), 1)
+		if bytes.Equal(old, header) {
+			t.Fatalf("header %s has no format 2", header)
+		}
+		old = append(append(append(append(old, '\n'), js...), '\n'), keys...)
+		if err := d.Write(code, seqOf(t, p), old); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Read(p, code); err == nil || !strings.Contains(err.Error(), "format 1") {
+			t.Fatalf("format 1 snapshot read: %v", err)
+		}
+	}
+	m := NewManager(store, Options{Logger: quiet, SnapshotDir: dir})
+	defer m.Close()
+	full := NewManager(store, Options{Logger: quiet})
+	defer full.Close()
+	w := loaded(t, m)
+	if w.snapSeq != 0 {
+		t.Fatalf("started from snapshot %d of format 1", w.snapSeq)
+	}
+	if a, b := encoded(t, w), encoded(t, loaded(t, full)); a != b || w.state.Funds["A8"] == nil {
+		t.Fatal("state after discarding the old snapshots differs from a full replay")
 	}
 }
