@@ -43,16 +43,23 @@ func TestFollowerThatStopsReadingIsDropped(t *testing.T) {
 	h := newFollowHub(st, slog.New(slog.NewTextHandler(io.Discard, nil)), 10)
 	stalled := h.join(code, 2)
 	reader := h.join(code, 2)
+	// Commits arrive in chunks far smaller than a buffer, each read before
+	// the next: the reader can never fall a buffer behind, however slowly
+	// this goroutine is scheduled, while the stalled follower fills up.
 	total := followerBuffer + 50
-	appendCommits(t, st, code, 2, total)
-	for want := uint64(2); want < uint64(2+total); want++ {
-		select {
-		case lc := <-reader.ch:
-			if lc == nil || lc.commit.Seq != want {
-				t.Fatalf("reader got %v, want commit %d", lc, want)
+	const chunk = 100
+	for first := uint64(2); first < uint64(2+total); first += chunk {
+		n := min(chunk, int(uint64(2+total)-first))
+		appendCommits(t, st, code, first, n)
+		for want := first; want < first+uint64(n); want++ {
+			select {
+			case lc := <-reader.ch:
+				if lc == nil || lc.commit.Seq != want {
+					t.Fatalf("reader got %v, want commit %d", lc, want)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("reader stuck before commit %d", want)
 			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("reader stuck before commit %d", want)
 		}
 	}
 	n := 0
