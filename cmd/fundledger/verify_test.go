@@ -80,8 +80,18 @@ func tamper(t *testing.T, dir, old, new string) {
 	if err := js.DeleteStream(ctx, cfg.Name); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := js.CreateStream(ctx, cfg); err != nil {
-		t.Fatal(err)
+	// The server removes a deleted stream's files in the background; on a
+	// loaded machine a create at once can meet them ("error creating store
+	// for stream"): try again for a little while.
+	for attempt := 0; ; attempt++ {
+		_, err := js.CreateStream(ctx, cfg)
+		if err == nil {
+			break
+		}
+		if attempt == 50 {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	changed := 0
 	for _, m := range msgs {
