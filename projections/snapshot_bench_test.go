@@ -2,7 +2,6 @@ package projections
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -83,21 +82,4 @@ func BenchmarkDecodeModel(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func TestSnapPartsSizes(t *testing.T) {
-	if testing.Short() {
-		t.Skip()
-	}
-	m := benchModel(t, 20000, 200000)
-	var buf bytes.Buffer
-	if err := encodeModel(&buf, m); err != nil {
-		t.Fatal(err)
-	}
-	ls := bytes.Split(buf.Bytes(), []byte("\n"))
-	t.Logf("total %d, lines %d, shell %d, first household %s", buf.Len(), len(ls), len(ls[1]), ls[3])
-	var st state
-	start := time.Now()
-	_ = json.Unmarshal(ls[1], &st)
-	t.Logf("shell decode %v", time.Since(start))
 }
