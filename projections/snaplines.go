@@ -115,7 +115,8 @@ func (f *fieldWriter) write(id string, w *write) error {
 type lineReader struct {
 	r    *bufio.Reader
 	long []byte
-	fs   []string
+	fs   [][]byte
+	in   map[string]string // interns the repeated names (Model.intern)
 }
 
 // next answers the next line without its newline; the bytes are valid
@@ -139,8 +140,9 @@ func (r *lineReader) next() ([]byte, error) {
 	return b[:len(b)-1], nil
 }
 
-// fields splits the next line into exactly n fields, unquoting quoted ones.
-func (r *lineReader) fields(n int) ([]string, error) {
+// fields splits the next line into exactly n fields, unquoting quoted
+// ones; the bytes are valid until the following call.
+func (r *lineReader) fields(n int) ([][]byte, error) {
 	b, err := r.next()
 	if err != nil {
 		return nil, err
@@ -151,13 +153,15 @@ func (r *lineReader) fields(n int) ([]string, error) {
 		if i < 0 {
 			i = len(b)
 		}
-		s := string(b[:i])
-		if len(s) > 0 && s[0] == '"' {
-			if s, err = strconv.Unquote(s); err != nil {
+		f := b[:i:i]
+		if len(f) > 0 && f[0] == '"' {
+			s, err := strconv.Unquote(string(f))
+			if err != nil {
 				return nil, fmt.Errorf("field %d: %w", len(r.fs)+1, err)
 			}
+			f = []byte(s)
 		}
-		r.fs = append(r.fs, s)
+		r.fs = append(r.fs, f)
 		if i == len(b) {
 			break
 		}
@@ -169,38 +173,61 @@ func (r *lineReader) fields(n int) ([]string, error) {
 	return r.fs, nil
 }
 
+// name answers a field that repeats across entries, interned as Model.in
+// does; the lookup by the bytes themselves allocates nothing.
+func (r *lineReader) name(b []byte) string {
+	if v, ok := r.in[string(b)]; ok {
+		return v
+	}
+	s := string(b)
+	if r.in != nil && len(r.in) < 1<<16 {
+		r.in[s] = s
+	}
+	return s
+}
+
 // fieldParser reads typed fields, keeping the first error.
 type fieldParser struct{ err error }
 
-func (p *fieldParser) money(s string) domain.Money {
-	m, err := domain.ParseStoredMoney(s)
+func (p *fieldParser) fail(err error) {
 	if err != nil && p.err == nil {
 		p.err = err
 	}
+}
+
+func (p *fieldParser) money(b []byte) domain.Money {
+	m, err := domain.ParseStoredMoney(string(b))
+	p.fail(err)
 	return m
 }
 
-func (p *fieldParser) uint(s string) uint64 {
-	v, err := strconv.ParseUint(s, 10, 64)
-	if err != nil && p.err == nil {
-		p.err = err
+func (p *fieldParser) uint(b []byte) uint64 {
+	if len(b) == 0 || len(b) > 19 {
+		p.fail(fmt.Errorf("%q is not a count", b))
+		return 0
+	}
+	var v uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			p.fail(fmt.Errorf("%q is not a count", b))
+			return 0
+		}
+		v = v*10 + uint64(c-'0')
 	}
 	return v
 }
 
-func (p *fieldParser) int8(s string) int8 {
-	v, err := strconv.ParseInt(s, 10, 8)
-	if err != nil && p.err == nil {
-		p.err = err
-	}
+func (p *fieldParser) int8(b []byte) int8 {
+	v, err := strconv.ParseInt(string(b), 10, 8)
+	p.fail(err)
 	return int8(v)
 }
 
-func (p *fieldParser) bool(s string) bool {
-	if s != "0" && s != "1" && p.err == nil {
-		p.err = fmt.Errorf("%q is not 0 or 1", s)
+func (p *fieldParser) bool(b []byte) bool {
+	if len(b) != 1 || (b[0] != '0' && b[0] != '1') {
+		p.fail(fmt.Errorf("%q is not 0 or 1", b))
 	}
-	return s == "1"
+	return len(b) == 1 && b[0] == '1'
 }
 
 func (r *lineReader) line(l *line) error {
@@ -209,9 +236,9 @@ func (r *lineReader) line(l *line) error {
 		return err
 	}
 	var p fieldParser
-	*l = line{Write: f[0], Batch: p.bool(f[1]), Item: f[2], Standard: p.money(f[3]), Period: f[4], Fund: f[5],
-		Amount: p.money(f[6]), Seq: p.uint(f[7]), Day: f[8], Bank: f[9], BankRef: f[10], Reason: f[11],
-		Reversed: p.bool(f[12]), ReissueOf: f[13], ReissuedBy: f[14]}
+	*l = line{Write: string(f[0]), Batch: p.bool(f[1]), Item: r.name(f[2]), Standard: p.money(f[3]), Period: r.name(f[4]),
+		Fund: r.name(f[5]), Amount: p.money(f[6]), Seq: p.uint(f[7]), Day: r.name(f[8]), Bank: r.name(f[9]),
+		BankRef: string(f[10]), Reason: string(f[11]), Reversed: p.bool(f[12]), ReissueOf: string(f[13]), ReissuedBy: string(f[14])}
 	return p.err
 }
 
@@ -221,9 +248,10 @@ func (r *lineReader) write() (string, *write, error) {
 		return "", nil, err
 	}
 	var p fieldParser
-	w := &write{Type: domain.EventType(f[1]), Seq: p.uint(f[2]), Polarity: p.int8(f[3]), Reverses: f[4], ReversedBy: f[5],
-		Project: f[6], Fund: f[7], Payee: f[8], Household: f[9], Amount: p.money(f[10]), ReissueOf: f[11]}
-	return f[0], w, p.err
+	w := &write{Type: domain.EventType(r.name(f[1])), Seq: p.uint(f[2]), Polarity: p.int8(f[3]), Reverses: string(f[4]),
+		ReversedBy: string(f[5]), Project: string(f[6]), Fund: r.name(f[7]), Payee: string(f[8]), Household: string(f[9]),
+		Amount: p.money(f[10]), ReissueOf: string(f[11])}
+	return string(f[0]), w, p.err
 }
 
 // json decodes the next line as one JSON value.

@@ -128,15 +128,17 @@ func decodeModel(r io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("snapshot format %d, want %d", meta.Format, snapFormat)
 	}
 	m := NewModel(meta.Ledger)
-	households, accounts, writes := m.st.Households, m.st.Accounts, m.st.Writes
+	lr.in = m.intern // the lines' names are shared as the fold shares them
+	accounts := m.st.Accounts
 	if err := lr.json(&m.st); err != nil {
 		return nil, fmt.Errorf("snapshot body: %w", err)
 	}
-	m.st.Households, m.st.Accounts, m.st.Writes = households, accounts, writes
+	m.st.Accounts = accounts // the households and writes are made to measure below
 	var n int
 	if err := lr.json(&n); err != nil {
 		return nil, fmt.Errorf("snapshot households: %w", err)
 	}
+	m.st.Households = make(map[string]*household, min(max(n, 0), maxPrealloc))
 	for range n {
 		var e householdEntry
 		if err := lr.json(&e); err != nil || e.H == nil || e.Lines < 0 {
@@ -166,6 +168,7 @@ func decodeModel(r io.Reader) (*Model, error) {
 	if err := lr.json(&n); err != nil {
 		return nil, fmt.Errorf("snapshot writes: %w", err)
 	}
+	m.st.Writes = make(map[string]*write, min(max(n, 0), maxPrealloc))
 	for range n {
 		id, w, err := lr.write()
 		if err != nil {
@@ -179,16 +182,5 @@ func decodeModel(r io.Reader) (*Model, error) {
 	if m.st.Seq != meta.Seq || m.st.Hash != meta.Hash {
 		return nil, errors.New("snapshot body does not match its header")
 	}
-	m.reintern()
 	return m, nil
-}
-
-// reintern shares repeated strings again after a snapshot was decoded.
-func (m *Model) reintern() {
-	for _, h := range m.st.Households {
-		for i := range h.Lines {
-			l := &h.Lines[i]
-			l.Item, l.Period, l.Fund = m.in(l.Item), m.in(l.Period), m.in(l.Fund)
-		}
-	}
 }
