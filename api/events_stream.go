@@ -46,20 +46,14 @@ func (s *Server) follow(c echo.Context, code string, from, head uint64, f eventF
 	_ = rc.Flush()
 
 	sw, _ := res.Writer.(*stallWriter)
-	ctx, cancel := context.WithCancel(c.Request().Context())
-	defer cancel()
-	go func() {
-		select {
-		case <-s.closing:
-			// Shutdown ends streams at once; a write blocked on a client
-			// that does not read is cut shortly after.
-			cancel()
-			if sw != nil {
-				sw.cutAfter(ShutdownGrace)
-			}
-		case <-ctx.Done():
+	// Shutdown ends streams at once; a write blocked on a client that does
+	// not read is cut shortly after.
+	ctx, cancel := s.untilShutdown(c.Request().Context(), func() {
+		if sw != nil {
+			sw.cutAfter(ShutdownGrace)
 		}
-	}()
+	})
+	defer cancel()
 
 	st := &stream{w: res, rc: rc, f: f, last: from - 1}
 	err := s.streamEvents(ctx, code, head, st)

@@ -45,15 +45,8 @@ func (s *Server) export(c echo.Context) error {
 		return newError(http.StatusNotFound, "unknown_ledger", "ledger %q is not open", code)
 	}
 	// Shutdown ends an export rather than wait for a long one to finish.
-	ctx, cancel := context.WithCancel(c.Request().Context())
+	ctx, cancel := s.untilShutdown(c.Request().Context(), nil)
 	defer cancel()
-	go func() {
-		select {
-		case <-s.closing:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	seq, err := export.Resolve(ctx, s.store, code, cut)
 	switch {
 	case errors.Is(err, export.ErrUnknownLedger):

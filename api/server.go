@@ -186,3 +186,21 @@ func (s *Server) Shutdown(ctx context.Context, hs *http.Server) error {
 	}
 	return err
 }
+
+// untilShutdown answers a context of parent that is also cancelled when
+// shutdown starts, so long answers (event streams, exports) end at once
+// rather than hold the server; onShutdown, if not nil, runs then too.
+func (s *Server) untilShutdown(parent context.Context, onShutdown func()) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(parent)
+	go func() {
+		select {
+		case <-s.closing:
+			cancel()
+			if onShutdown != nil {
+				onShutdown()
+			}
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
