@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -126,27 +125,16 @@ func (d *snapDir) signingKey(create bool) ([]byte, error) {
 		return d.key, nil
 	}
 	path := filepath.Join(d.dir, writerKeyFile)
-	b, err := os.ReadFile(path)
-	switch {
-	case err == nil:
-		key, derr := hex.DecodeString(strings.TrimSpace(string(b)))
-		if derr != nil || len(key) < 32 {
-			return nil, fmt.Errorf("%s: not a key", path)
-		}
-		d.key = key
-		return key, nil
-	case !errors.Is(err, fs.ErrNotExist) || !create:
+	load := safefile.ReadKey
+	if create {
+		load = safefile.LoadOrCreateKey
+	}
+	key, err := load(path)
+	if err != nil {
 		return nil, err
 	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return nil, err
-	}
-	if err := safefile.PrivateDir(d.dir); err != nil {
-		return nil, err
-	}
-	if err := safefile.WriteBytes(path, []byte(hex.EncodeToString(key)+"\n")); err != nil {
-		return nil, err
+	if key == nil { // none to check a snapshot with: it cannot be trusted
+		return nil, fmt.Errorf("%s: %w", path, fs.ErrNotExist)
 	}
 	d.key = key
 	return key, nil

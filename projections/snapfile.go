@@ -7,13 +7,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"github.com/fundledger/fundledger/internal/safefile"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // A snapshot file is the model as encodeModel writes it (the body) followed
@@ -163,48 +161,17 @@ func verifyFile(path string, key []byte, decode bool) (*Model, snapCheck, error)
 }
 
 // readKey answers the key of a snapshot directory, nil if it has none.
-func readKey(dir string) ([]byte, error) {
-	b, err := os.ReadFile(filepath.Join(dir, snapKeyFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil || len(key) < 32 {
-		return nil, fmt.Errorf("%s: not a key", filepath.Join(dir, snapKeyFile))
-	}
-	return key, nil
-}
+func readKey(dir string) ([]byte, error) { return safefile.ReadKey(filepath.Join(dir, snapKeyFile)) }
 
 // loadOrCreateKey answers the directory's key, creating the directory and
 // a new random key if there is none (dir "" : a key for this process only).
 func loadOrCreateKey(dir string) ([]byte, error) {
 	if dir == "" {
-		return newKey()
-	}
-	if err := safefile.PrivateDir(dir); err != nil {
-		return nil, err
-	}
-	if key, err := readKey(dir); key != nil || err != nil {
+		key := make([]byte, 32)
+		_, err := rand.Read(key)
 		return key, err
 	}
-	key, err := newKey()
-	if err != nil {
-		return nil, err
-	}
-	err = safefile.WriteAtomic(filepath.Join(dir, snapKeyFile), func(w io.Writer) error {
-		_, err := fmt.Fprintf(w, "%x\n", key)
-		return err
-	})
-	return key, err
-}
-
-func newKey() ([]byte, error) {
-	key := make([]byte, 32)
-	_, err := rand.Read(key)
-	return key, err
+	return safefile.LoadOrCreateKey(filepath.Join(dir, snapKeyFile))
 }
 
 // writeBytes is a helper for in-memory snapshots.

@@ -6,7 +6,12 @@
 package safefile
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,4 +82,38 @@ func SyncDir(dir string) error {
 // older version) left behind in a crash.
 func IsTemp(name string) bool {
 	return strings.Contains(name, ".tmp-") || strings.HasSuffix(name, ".tmp")
+}
+
+// ReadKey reads a signing key kept as hex in path (snapshot keys); nil and
+// no error when there is none yet. A file that is not a key of at least 32
+// bytes is an error: what it signed cannot be trusted.
+func ReadKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) < 32 {
+		return nil, fmt.Errorf("%s: not a key", path)
+	}
+	return key, nil
+}
+
+// LoadOrCreateKey answers the key in path, making its directory (0700) and
+// a new random 32-byte key (0600) when there is none.
+func LoadOrCreateKey(path string) ([]byte, error) {
+	if err := PrivateDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	if key, err := ReadKey(path); key != nil || err != nil {
+		return key, err
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	return key, WriteBytes(path, []byte(hex.EncodeToString(key)+"\n"))
 }

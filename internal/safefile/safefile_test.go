@@ -40,3 +40,27 @@ func TestWriteAtomicLeavesOldOrNewAndOwnerOnly(t *testing.T) {
 		t.Fatalf("file %q mode %v, dir mode %v", b, st.Mode().Perm(), dst.Mode().Perm())
 	}
 }
+
+func TestKeysAreCreatedOnceOwnerOnlyAndCheckedWhenRead(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "keys", "snapshot.key")
+	if k, err := ReadKey(p); k != nil || err != nil {
+		t.Fatalf("no key yet: %x %v", k, err)
+	}
+	k1, err := LoadOrCreateKey(p)
+	if err != nil || len(k1) != 32 {
+		t.Fatalf("create: %x %v", k1, err)
+	}
+	k2, err := LoadOrCreateKey(p)
+	if err != nil || string(k2) != string(k1) {
+		t.Fatalf("a second load made another key: %v", err)
+	}
+	if st, _ := os.Stat(p); st.Mode().Perm() != 0o600 {
+		t.Fatalf("key mode %v", st.Mode().Perm())
+	}
+	if err := os.WriteFile(p, []byte("abcd\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadKey(p); err == nil {
+		t.Fatal("a 2-byte key was accepted")
+	}
+}
