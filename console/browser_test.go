@@ -2,7 +2,6 @@ package console_test
 
 import (
 	"context"
-	"github.com/fundledger/fundledger/internal/testutil"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/internal/demo"
+	"github.com/fundledger/fundledger/internal/testutil"
 )
 
 // batchXLSX writes a payout-batch file (household, amount) to dir.

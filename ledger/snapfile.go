@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/fundledger/fundledger/internal/safefile"
 	"io"
 	"io/fs"
 	"os"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/eventstore"
+	"github.com/fundledger/fundledger/internal/safefile"
 )
 
 // A writer snapshot lets a writer start from its state at a durable

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/fundledger/fundledger/internal/safefile"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/fundledger/fundledger/eventstore"
+	"github.com/fundledger/fundledger/internal/safefile"
 )
 
 // A head witness is a small file beside the store, one per ledger, holding the

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/fundledger/fundledger/internal/testutil"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/fundledger/fundledger/eventstore"
 	"github.com/fundledger/fundledger/eventstore/nats"
 	"github.com/fundledger/fundledger/internal/scenario"
+	"github.com/fundledger/fundledger/internal/testutil"
 )
 
 // openNATS opens an embedded JetStream store in a fresh directory.

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/fundledger/fundledger/internal/safefile"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/fundledger/fundledger/internal/safefile"
 	"github.com/fundledger/fundledger/internal/scenario"
 )
 

@@ -8,10 +8,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/fundledger/fundledger/internal/safefile"
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/fundledger/fundledger/internal/safefile"
 )
 
 // A snapshot file is the model as encodeModel writes it (the body) followed

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/fundledger/fundledger/internal/safefile"
 	"io"
 	"log/slog"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/fundledger/fundledger/internal/safefile"
 )
 
 // snapStore keeps each ledger's snapshots: in a directory (surviving

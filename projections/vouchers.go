@@ -3,13 +3,13 @@ package projections
 import (
 	"errors"
 	"fmt"
-	"github.com/fundledger/fundledger/internal/safefile"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/fundledger/fundledger/eventstore"
+	"github.com/fundledger/fundledger/internal/safefile"
 	"github.com/fundledger/fundledger/ledger"
 )
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/fundledger/fundledger/internal/testutil"
 	"io"
 	"net"
 	"net/http"
@@ -14,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fundledger/fundledger/internal/testutil"
 )
 
 const serveAdmin = "serve-test-admin-token"

@@ -3,13 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"github.com/fundledger/fundledger/internal/testutil"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fundledger/fundledger/internal/testutil"
 )
 
 // TestCrashCyclesLoseNothing is the harness in small: three SIGKILLs in the
