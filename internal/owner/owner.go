@@ -48,7 +48,9 @@ type Local struct{ Node Node }
 func (l Local) Self() Node { return l.Node }
 
 // Claim implements Owners: always this node.
-func (l Local) Claim(context.Context, string) (Claim, error) { return Claim{Owner: l.Node, Self: true}, nil }
+func (l Local) Claim(context.Context, string) (Claim, error) {
+	return Claim{Owner: l.Node, Self: true}, nil
+}
 
 // Holds implements Owners: always true.
 func (Local) Holds(string) bool { return true }
