@@ -43,6 +43,11 @@ type Options struct {
 	// SnapshotEvery is how many commits a writer makes between snapshots
 	// (0: defaultSnapshotEvery); a clean stop also writes one.
 	SnapshotEvery uint64
+	// Fence, if set, is asked before each command whether this server may
+	// write the ledger now (its lease, when several servers share one
+	// store: internal/owner); its error is the command's answer. Nil:
+	// always.
+	Fence func(ctx context.Context, ledger string) error
 }
 
 // Manager owns a writer per open ledger of one store. It is safe for
@@ -69,6 +74,10 @@ type writerSlot struct {
 	ready chan struct{}
 	w     *writer
 	err   error
+	// stopped is closed once the writer's goroutine has returned (Reload):
+	// whatever it has not taken from its queue by then was not written.
+	stopped chan struct{}
+	stop    func() // ends the writer after what it has taken, and waits
 }
 
 // NewManager starts a manager over store.
@@ -119,23 +128,27 @@ func (m *Manager) Submit(ctx context.Context, ledger string, req Request) (Resul
 				Message: fmt.Sprintf("code %q must be the county's division code, e.g. 341504", ledger)}
 		}
 	}
-	w, err := m.writer(ctx, ledger, opening)
-	if err != nil {
-		return Result{}, err
-	}
-	p := &pending{req: req, done: make(chan outcome, 1)}
-	select {
-	case w.queue <- p:
-	case <-ctx.Done():
-		return Result{}, ctx.Err()
-	case <-m.ctx.Done():
-		return Result{}, errors.New("ledger manager is closed")
-	}
 	var out outcome
-	select {
-	case out = <-p.done:
-	case <-ctx.Done():
-		return Result{}, ctx.Err()
+	for {
+		if m.opts.Fence != nil {
+			if err := m.opts.Fence(ctx, ledger); err != nil {
+				return Result{}, err
+			}
+		}
+		slot, err := m.slot(ctx, ledger, opening)
+		if err != nil {
+			return Result{}, err
+		}
+		var dropped bool
+		if out, dropped, err = m.send(ctx, slot, req); err != nil {
+			return Result{}, err
+		}
+		if !dropped {
+			break
+		}
+		// The writer was reloaded (Reload) before it took the command:
+		// nothing was written; ask the fence and the new writer again
+		// (reloads are rare: a takeover; ctx bounds the loop).
 	}
 	if out.err != nil || !out.res.Replayed || out.res.Events != nil {
 		return out.res, out.err
@@ -147,6 +160,80 @@ func (m *Manager) Submit(ctx context.Context, ledger string, req Request) (Resul
 	}
 	out.res.Events = c.Events
 	return out.res, nil
+}
+
+// send queues req on the slot's writer and waits for its outcome; dropped
+// is true when the writer stopped (Reload) before taking req.
+func (m *Manager) send(ctx context.Context, slot *writerSlot, req Request) (out outcome, dropped bool, err error) {
+	p := &pending{req: req, done: make(chan outcome, 1)}
+	select {
+	case slot.w.queue <- p:
+	case <-slot.stopped:
+		return out, true, nil
+	case <-ctx.Done():
+		return out, false, ctx.Err()
+	case <-m.ctx.Done():
+		return out, false, errors.New("ledger manager is closed")
+	}
+	select {
+	case out = <-p.done:
+	case <-slot.stopped:
+		// Everything the writer took was answered before it stopped.
+		select {
+		case out = <-p.done:
+		default:
+			return out, true, nil
+		}
+	case <-ctx.Done():
+		return out, false, ctx.Err()
+	}
+	// A writer stopped by Reload answers what it had not decided with the
+	// cancellation of its context: not written, so not an answer.
+	if out.err != nil && errors.Is(out.err, context.Canceled) && m.ctx.Err() == nil && isClosed(slot.stopped) {
+		return out, true, nil
+	}
+	return out, false, nil
+}
+
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+// Reload stops the ledger's writer after the commands it has taken and
+// loads it afresh from the store (state, idempotency keys, head), which
+// another server may have moved on: a server that takes a ledger over
+// calls it before its first write. Commands queued but not taken, and any
+// that arrive meanwhile, are decided by the new writer, which starts only
+// once the old one has stopped, so one process never has two writers on a
+// ledger. A ledger not loaded is left to load on first use.
+func (m *Manager) Reload(ledger string) {
+	m.mu.Lock()
+	old := m.writers[ledger]
+	if old == nil {
+		m.mu.Unlock()
+		return
+	}
+	next := &writerSlot{ready: make(chan struct{}), stopped: make(chan struct{})}
+	m.writers[ledger] = next
+	m.mu.Unlock()
+	<-old.ready
+	if old.stop != nil {
+		old.stop()
+	}
+	next.w, next.err = m.load(m.ctx, ledger, false, next)
+	if next.err != nil {
+		m.mu.Lock()
+		if m.writers[ledger] == next {
+			delete(m.writers, ledger) // a later call may try again
+		}
+		m.mu.Unlock()
+	}
+	close(next.ready)
 }
 
 // Commit reads one stored commit.
@@ -172,6 +259,15 @@ func (m *Manager) Ledgers(ctx context.Context) ([]string, error) { return m.stor
 func (m *Manager) Store() eventstore.Store { return m.store }
 
 func (m *Manager) writer(ctx context.Context, ledger string, create bool) (*writer, error) {
+	slot, err := m.slot(ctx, ledger, create)
+	if err != nil {
+		return nil, err
+	}
+	return slot.w, nil
+}
+
+// slot answers the ledger's loaded writer slot, loading it if needed.
+func (m *Manager) slot(ctx context.Context, ledger string, create bool) (*writerSlot, error) {
 	m.mu.Lock()
 	if d := m.damaged[ledger]; d != nil {
 		m.mu.Unlock()
@@ -183,13 +279,15 @@ func (m *Manager) writer(ctx context.Context, ledger string, create bool) (*writ
 			m.mu.Unlock()
 			return nil, unknownLedger(ledger)
 		}
-		slot = &writerSlot{ready: make(chan struct{})}
+		slot = &writerSlot{ready: make(chan struct{}), stopped: make(chan struct{})}
 		m.writers[ledger] = slot
 		m.mu.Unlock()
-		slot.w, slot.err = m.load(ctx, ledger, create)
+		slot.w, slot.err = m.load(ctx, ledger, create, slot)
 		if slot.err != nil {
 			m.mu.Lock()
-			delete(m.writers, ledger) // a later call may try again
+			if m.writers[ledger] == slot {
+				delete(m.writers, ledger) // a later call may try again
+			}
 			m.mu.Unlock()
 		}
 		close(slot.ready)
@@ -201,10 +299,13 @@ func (m *Manager) writer(ctx context.Context, ledger string, create bool) (*writ
 			return nil, ctx.Err()
 		}
 	}
-	return slot.w, slot.err
+	if slot.err != nil {
+		return nil, slot.err
+	}
+	return slot, nil
 }
 
-func (m *Manager) load(ctx context.Context, ledger string, create bool) (*writer, error) {
+func (m *Manager) load(ctx context.Context, ledger string, create bool, slot *writerSlot) (*writer, error) {
 	head, err := m.store.Head(ctx, ledger)
 	var gone *eventstore.DamagedError
 	if errors.As(err, &gone) {
@@ -230,19 +331,29 @@ func (m *Manager) load(ctx context.Context, ledger string, create bool) (*writer
 		return nil, err
 	}
 	m.opts.Logger.Info("ledger loaded", "ledger", ledger, "seq", w.head, "took", time.Since(start))
+	// The writer's own context, so that Reload can end this writer alone.
+	wctx, cancel := context.WithCancel(m.ctx)
+	var wg sync.WaitGroup
 	m.wg.Add(1)
+	wg.Add(1)
 	go func() {
 		defer m.wg.Done()
-		w.run(m.ctx)
+		defer wg.Done()
+		w.run(wctx)
+		close(slot.stopped)
+		w.failQueued(context.Canceled) // sent while it stopped: not written
 	}()
 	if w.witness != nil {
 		w.witKick = make(chan struct{}, 1)
 		m.wg.Add(1)
+		wg.Add(1)
 		go func() {
 			defer m.wg.Done()
-			w.writeWitness(m.ctx)
+			defer wg.Done()
+			w.writeWitness(wctx)
 		}()
 	}
+	slot.stop = func() { cancel(); wg.Wait() }
 	return w, nil
 }
 
