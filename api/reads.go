@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/fundledger/fundledger/eventstore"
 	"github.com/fundledger/fundledger/ledger"
 	"github.com/fundledger/fundledger/projections"
 )
@@ -30,10 +31,29 @@ func asOf(c echo.Context) (projections.Cut, error) {
 	return cut, nil
 }
 
-// durableHead answers the ledger's durable head as the writer knows it, or
-// a 404 for a ledger never opened.
+// durableHead answers the ledger's durable head, or a 404 for a ledger
+// never opened. On the ledger's owner it is the writer's (no round trip);
+// a server that does not own the ledger asks the store, where every write
+// the owner acknowledged already is: its own writer does not follow
+// another server's writes, and a read must reflect them (read your writes
+// on any server).
 func (s *Server) durableHead(ctx context.Context, code string) (uint64, string, error) {
-	return s.manager.Head(ctx, code)
+	if s.owners.Holds(code) {
+		return s.manager.Head(ctx, code)
+	}
+	head, err := s.store.Head(ctx, code)
+	var damaged *eventstore.DamagedError
+	if head == 0 || errors.As(err, &damaged) {
+		return s.manager.Head(ctx, code) // unknown, damaged: answered as on the owner
+	}
+	if err != nil {
+		return 0, "", err
+	}
+	c, err := s.manager.Commit(ctx, code, head)
+	if err != nil {
+		return 0, "", err
+	}
+	return head, c.Hash, nil
 }
 
 // readWith runs fn on the model at the request's point (every read of the

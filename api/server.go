@@ -13,6 +13,7 @@ import (
 
 	"github.com/fundledger/fundledger/domain"
 	"github.com/fundledger/fundledger/eventstore"
+	"github.com/fundledger/fundledger/internal/owner"
 	"github.com/fundledger/fundledger/ledger"
 	"github.com/fundledger/fundledger/projections"
 )
@@ -54,6 +55,9 @@ type Config struct {
 	Metrics    *Metrics
 	Logger     *slog.Logger
 	ReadWait   time.Duration
+	// Owners is who writes each ledger when several servers share one
+	// NATS cluster; nil: this server writes every ledger (owner.Local).
+	Owners owner.Owners
 }
 
 // Server is fundledger's HTTP interface over the wiring of Config.
@@ -69,6 +73,8 @@ type Server struct {
 	adminToken string
 	log        *slog.Logger
 	readWait   time.Duration
+	owners     owner.Owners
+	forwarder  *http.Transport // writes forwarded to a ledger's owner
 	routes     []Route
 	docOnce    sync.Once
 	doc        map[string]any
@@ -96,17 +102,21 @@ func New(cfg Config) *Server {
 	if cfg.ReadWait == 0 {
 		cfg.ReadWait = DefaultReadWait
 	}
+	if cfg.Owners == nil {
+		cfg.Owners = owner.Local{}
+	}
 	s := &Server{
 		manager: cfg.Manager, store: cfg.Store, projector: cfg.Projector, tokens: cfg.Tokens, meters: cfg.Metrics,
 		adminToken: cfg.AdminToken, log: cfg.Logger, readWait: cfg.ReadWait, closing: make(chan struct{}),
 		follows: newFollowHub(cfg.Store, cfg.Logger, MaxFollowers),
+		owners:  cfg.Owners, forwarder: newForwarder(),
 	}
 	s.meters.watch(s)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
 	e.JSONSerializer = plainJSON{}
-	e.Use(s.observe, s.deadlines, middleware.Recover(), decodeParams)
+	e.Use(s.observe, s.deadlines, middleware.Recover(), decodeParams, s.nodeHeader, s.forward)
 	s.router = e
 	s.routes = s.table()
 	for _, r := range s.routes {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -42,6 +43,8 @@ func runServe(args []string) error {
 	adminToken := fs.String("admin-token", "", "bearer token of the admin role (set FUNDLEDGER_ADMIN_TOKEN rather than the flag, which other users can see)")
 	readWait := fs.Duration("read-wait", api.DefaultReadWait, "how long a read waits for the projections before answering 503")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	nodeName := fs.String("node-name", "", "this server's name in Fundledger-Node and the ledger leases (default: host name and --addr's port)")
+	advertise := fs.String("advertise-url", "", "URL other servers reach this one at, to forward writes of ledgers it owns (default: http://<--addr>)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -67,7 +70,7 @@ func runServe(args []string) error {
 		*adminToken, adminGenerated = randomToken("adm_"), true
 	}
 	n, err := node.Open(ctx, node.Config{DataDir: *dataDir, NATSURL: *natsURL, AdminToken: *adminToken,
-		ReadWait: *readWait, Logger: log})
+		ReadWait: *readWait, Logger: log, NodeName: cmp.Or(*nodeName, node.DefaultName(*addr)), AdvertiseURL: *advertise})
 	if err != nil {
 		return err
 	}

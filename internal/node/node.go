@@ -19,6 +19,7 @@ import (
 	"github.com/fundledger/fundledger/console"
 	"github.com/fundledger/fundledger/eventstore"
 	"github.com/fundledger/fundledger/eventstore/nats"
+	"github.com/fundledger/fundledger/internal/owner"
 	"github.com/fundledger/fundledger/ledger"
 	"github.com/fundledger/fundledger/projections"
 )
@@ -53,6 +54,12 @@ type Config struct {
 	// writers and the projections keep the real one. For tests that make
 	// the store fail under a handler.
 	ServedStore func(eventstore.Store) eventstore.Store
+	// NodeName names this server in Fundledger-Node and in the ledger
+	// leases (default: the host name); AdvertiseURL is where other
+	// servers reach its HTTP API (default: http:// and the address Serve
+	// listens on). With NATSURL, each ledger is written by the server
+	// holding its lease (internal/owner); otherwise by this one.
+	NodeName, AdvertiseURL string
 }
 
 // WitnessDir is where a data dir keeps its ledgers' head witnesses.
@@ -105,8 +112,12 @@ type Node struct {
 	Manager   *ledger.Manager
 	Projector *projections.Projector
 	Server    *api.Server
+	// Owners is who writes each ledger: leases with NATSURL, else this
+	// node (owner.Local).
+	Owners owner.Owners
 
 	log      *slog.Logger
+	leases   *owner.KV // nil without NATSURL
 	hs       *http.Server
 	stopProj context.CancelFunc
 	projDone chan struct{}
@@ -138,6 +149,9 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 			if n.Manager != nil {
 				n.Manager.Close()
 			}
+			if n.leases != nil {
+				_ = n.leases.Close()
+			}
 			if cerr := n.Store.Close(); cerr != nil {
 				cfg.Logger.Error("store close", "err", cerr)
 			}
@@ -156,7 +170,13 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	if cfg.DataDir != "" {
 		opts = ManagerOptions(cfg.DataDir, opts)
 	}
+	if cfg.NATSURL != "" {
+		opts.Fence = n.fence
+	}
 	n.Manager = ledger.NewManager(n.Store, opts)
+	if n.Owners, err = n.openOwners(ctx, cfg); err != nil {
+		return n, err
+	}
 	var known []string
 	if snapshots != "" {
 		known = projections.SnapshotLedgers(snapshots)
@@ -172,7 +192,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		served = cfg.ServedStore(n.Store)
 	}
 	n.Server = api.New(api.Config{Manager: n.Manager, Store: served, Projector: n.Projector, Tokens: n.Tokens,
-		AdminToken: cfg.AdminToken, Metrics: metrics, Logger: cfg.Logger, ReadWait: cfg.ReadWait})
+		AdminToken: cfg.AdminToken, Metrics: metrics, Logger: cfg.Logger, ReadWait: cfg.ReadWait, Owners: n.Owners})
 	// The console's pages call the API's own handler, so it reads and
 	// writes exactly as the API does.
 	n.Server.Mount(console.Prefix, console.New(n.Server, console.Options{Logger: cfg.Logger}))
@@ -197,6 +217,9 @@ func (n *Node) Start() {
 // Serve answers HTTP on ln until Shutdown, with the timeouts of
 // api.Server.HTTPServer; the channel receives Serve's error.
 func (n *Node) Serve(ln net.Listener) <-chan error {
+	if n.leases != nil && n.leases.Self().URL == "" {
+		n.leases.SetURL(advertised(ln.Addr()))
+	}
 	n.hs = n.Server.HTTPServer(ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- n.hs.Serve(ln) }()
@@ -219,6 +242,9 @@ func (n *Node) Shutdown(ctx context.Context) error {
 			n.Server.Closing()
 		}
 		n.Manager.Close()
+		if n.leases != nil {
+			_ = n.leases.Close() // writers stopped: others may take the ledgers at once
+		}
 		n.start.Do(func() { close(n.projDone) }) // never started: nothing to wait for
 		if n.stopProj != nil {
 			n.stopProj()
