@@ -97,4 +97,3 @@ func TestFenceRefusesBeforeAnythingIsDecided(t *testing.T) {
 		t.Fatalf("store head %d after a fenced write, want 2", head)
 	}
 }
-
