@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -103,7 +104,8 @@ func New(cfg Config) *Server {
 		cfg.ReadWait = DefaultReadWait
 	}
 	if cfg.Owners == nil {
-		cfg.Owners = owner.Local{}
+		name, _ := os.Hostname()
+		cfg.Owners = owner.Local{Node: owner.Node{Name: name}}
 	}
 	s := &Server{
 		manager: cfg.Manager, store: cfg.Store, projector: cfg.Projector, tokens: cfg.Tokens, meters: cfg.Metrics,
