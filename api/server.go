@@ -162,6 +162,7 @@ func (s *Server) Closing() {
 	s.closeOnce.Do(func() {
 		close(s.closing)
 		s.follows.close()
+		s.forwarder.CloseIdleConnections()
 	})
 }
 
