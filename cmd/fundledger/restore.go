@@ -110,6 +110,7 @@ func runRestore(args []string) error {
 	}
 
 	written, err := appendFile(ctx, store, *from, got, cut, kept)
+	added := fmt.Sprintf("%d commits appended", written-kept)
 	if errors.Is(err, eventstore.ErrConflict) && written == kept && kept < want.Seq {
 		// The store refuses an append right after the last commit it can
 		// give back: a JetStream stream keeps counting its own sequence
@@ -117,6 +118,9 @@ func runRestore(args []string) error {
 		// against the file, so the stream is rebuilt from the file: the
 		// same bytes for commits 1–kept, then the missing ones.
 		written, err = rebuildFromFile(ctx, store, *from, got, cut, kept)
+		if err == nil {
+			added = fmt.Sprintf("stream rebuilt: %d commits written, 1–%d the same as before", written, kept)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("after commit %d restored to %s: %w", written, where, err)
@@ -140,7 +144,7 @@ func runRestore(args []string) error {
 			return err
 		}
 	}
-	fmt.Fprintf(os.Stderr, "restored ledger %s to seq %d (%s) into %s (%d commits appended), chain verified\n", got, v.Seq, v.HeadHash, where, v.Seq-kept)
+	fmt.Fprintf(os.Stderr, "restored ledger %s to seq %d (%s) into %s (%s), chain verified\n", got, v.Seq, v.HeadHash, where, added)
 	return nil
 }
 
