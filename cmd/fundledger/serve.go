@@ -71,7 +71,7 @@ func runServe(args []string) error {
 		*adminToken, adminGenerated = randomToken("adm_"), true
 	}
 	n, err := node.Open(ctx, node.Config{DataDir: *dataDir, NATSURL: *natsURL, AdminToken: *adminToken,
-		ESDBURL: *esdbURL,
+		ESDBURL:  *esdbURL,
 		ReadWait: *readWait, Logger: log})
 	if err != nil {
 		return err
