@@ -54,6 +54,8 @@ var queryDocs = map[string]string{
 	"as_of": "A past view. A sequence number (123) or an RFC 3339 time is a record cut: what the ledger held then. " +
 		"A date (2019-06-30) is a business cut: every write dated on or before that day, as known at the head " +
 		"(or at known_at); the ledger's villages and households are in every business cut. The answer's seq is the record point it reflects.",
+	"ledgers": "Comma-separated county codes (341504,341502); duplicates count once; absent: every ledger the token may read. " +
+		"With more than one ledger, as_of and known_at must be a time or a date: a sequence number names a point of one ledger only.",
 	"known_at": "With as_of=DATE: the record point (a sequence number or an RFC 3339 time) the business cut is asked at: " +
 		"what the ledger said then about that day. Alone, a record cut.",
 }
@@ -240,6 +242,14 @@ func buildOpenAPI(routes []Route) map[string]any {
 				"next_page_token": map[string]any{"type": "string"}}},
 		"Ledgers": map[string]any{"type": "object", "required": []string{"ledgers"}, "properties": map[string]any{
 			"ledgers": map[string]any{"type": "array", "items": map[string]any{"type": "object", "required": []string{"ledger", "seq", "head_hash"}}}}},
+		"Province": map[string]any{"type": "object", "required": []string{"ledgers", "totals"},
+			"description": "ledgers: each county's summary as GET /v1/ledgers/{ledger}/summary answers it (ledger, seq, head_hash, fund_scale, …), in the order named or by code; " +
+				"totals: the same figures summed over the counties (ledgers = how many), ratios recomputed from the sums.",
+			"properties": map[string]any{
+				"ledgers": map[string]any{"type": "array", "items": map[string]any{"type": "object", "required": []string{"ledger", "seq", "head_hash", "fund_scale"},
+					"properties": map[string]any{"ledger": map[string]any{"type": "string"}, "seq": map[string]any{"type": "integer"}, "head_hash": hash, "fund_scale": money}}},
+				"totals": map[string]any{"type": "object", "required": []string{"ledgers", "fund_scale"},
+					"properties": map[string]any{"ledgers": map[string]any{"type": "integer"}, "fund_scale": money}}}},
 		"Events": map[string]any{"type": "object", "required": []string{"seq", "head_hash", "commits", "next_from_seq"}, "properties": map[string]any{
 			"seq": map[string]any{"type": "integer"}, "head_hash": map[string]any{"type": "string"},
 			"commits":       map[string]any{"type": "array", "items": map[string]any{"type": "object"}},

@@ -75,6 +75,10 @@ func (s *Server) table() []Route {
 			return rt
 		}(),
 
+		{Method: http.MethodGet, Path: "/v1/summary", Role: RoleAuditor, OpID: "provinceSummary", Summary: "Province view (省级汇总): each named county's summary, exactly as its own …/summary answers it, with the seq and head_hash its figures came from, and their totals " +
+			"(money and counts summed exactly, ratios recomputed from the sums). Without ledgers: every ledger the token may read. A malformed code answers 400, a ledger outside the token's scope 403, " +
+			"an unknown one 404, a damaged one 503 ledger_damaged, each naming the ledger; a code named twice counts once.", Tag: "reads",
+			Query: []string{"ledgers", "as_of", "known_at"}, Status: 200, Answer: "Province", handler: s.provinceSummary},
 		{Method: http.MethodGet, Path: "/v1/ledgers", Role: RoleAuditor, OpID: "ledgers", Summary: "The ledgers this token may read, each with its head (seq, head_hash).", Tag: "reads", Status: 200, Answer: "Ledgers", handler: s.ledgers},
 
 		// Public (no token).

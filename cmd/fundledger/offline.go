@@ -30,7 +30,9 @@ type lockedStore struct {
 
 func (s *lockedStore) Close() error {
 	err := s.Store.Close()
-	_ = s.lock.Release()
+	if s.lock != nil { // a restore into a cluster names no data dir
+		_ = s.lock.Release()
+	}
 	return err
 }
 

@@ -39,6 +39,7 @@ func runServe(args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := fs.String("data-dir", "./data", "directory of the embedded store, the token file and the projection snapshots")
 	natsURL := fs.String("nats-url", "", "external NATS cluster instead of the embedded store (streams R3)")
+	esdbURL := fs.String("esdb-url", "", "EventStoreDB/KurrentDB cluster (esdb://host:2113?tls=…) instead of the embedded store; not with --nats-url")
 	withDemo := fs.Bool("demo", false, "on an empty data dir, load the demo county; print admin, finance and auditor tokens")
 	adminToken := fs.String("admin-token", "", "bearer token of the admin role (set FUNDLEDGER_ADMIN_TOKEN rather than the flag, which other users can see)")
 	readWait := fs.Duration("read-wait", api.DefaultReadWait, "how long a read waits for the projections before answering 503")
@@ -47,6 +48,9 @@ func runServe(args []string) error {
 	advertise := fs.String("advertise-url", "", "URL other servers reach this one at, to forward writes of ledgers it owns (default: http://<--addr>)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *natsURL != "" && *esdbURL != "" {
+		return exitUsage("serve", "--nats-url and --esdb-url name two stores; give one (or neither, for the embedded store)")
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -70,6 +74,7 @@ func runServe(args []string) error {
 		*adminToken, adminGenerated = randomToken("adm_"), true
 	}
 	n, err := node.Open(ctx, node.Config{DataDir: *dataDir, NATSURL: *natsURL, AdminToken: *adminToken,
+		ESDBURL:  *esdbURL,
 		ReadWait: *readWait, Logger: log, NodeName: cmp.Or(*nodeName, node.DefaultName(*addr)), AdvertiseURL: *advertise})
 	if err != nil {
 		return err

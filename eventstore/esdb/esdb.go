@@ -12,18 +12,11 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"sync/atomic"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
-	"github.com/google/uuid"
 
 	"github.com/fundledger/fundledger/eventstore"
-)
-
-const (
-	streamPrefix = "fundledger-"
-	eventType    = "fundledger-commit"
 )
 
 // Store is an eventstore.Store on EventStoreDB.
@@ -47,8 +40,6 @@ func Open(url string) (*Store, error) {
 	return &Store{client: c}, nil
 }
 
-func streamID(ledger string) string { return streamPrefix + ledger }
-
 func (s *Store) check(ledger string) error {
 	if s.closed.Load() {
 		return eventstore.ErrClosed
@@ -57,11 +48,6 @@ func (s *Store) check(ledger string) error {
 		return fmt.Errorf("esdb: invalid ledger code %q", ledger)
 	}
 	return nil
-}
-
-func isCode(err error, code esdb.ErrorCode) bool {
-	var e *esdb.Error
-	return errors.As(err, &e) && e.Code() == code
 }
 
 // Append implements eventstore.Store with one AppendToStream call: the
@@ -77,22 +63,20 @@ func (s *Store) Append(ctx context.Context, ledger string, expected uint64, reco
 		}
 		return head, err
 	}
-	var rev esdb.ExpectedRevision = esdb.NoStream{}
-	if expected > 0 {
-		rev = esdb.Revision(expected - 1) // ESDB revisions count from 0
-	}
-	events := make([]esdb.EventData, len(records))
-	for i, r := range records {
-		events[i] = esdb.EventData{EventID: uuid.New(), EventType: eventType, ContentType: esdb.ContentTypeBinary, Data: r}
-	}
-	_, err := s.client.AppendToStream(ctx, streamID(ledger), esdb.AppendToStreamOptions{ExpectedRevision: rev}, events...)
+	_, err := s.client.AppendToStream(ctx, StreamName(ledger), esdb.AppendToStreamOptions{ExpectedRevision: ExpectedRevision(expected)},
+		Events(ledger, expected, records)...)
 	if err != nil {
-		if isCode(err, esdb.ErrorCodeWrongExpectedVersion) {
-			return 0, fmt.Errorf("esdb: ledger %s is not at %d: %w", ledger, expected, eventstore.ErrConflict)
-		}
-		return 0, fmt.Errorf("esdb: append to ledger %s: %w", ledger, err)
+		return 0, s.mapError("append to", ledger, err)
 	}
 	return expected + uint64(len(records)), nil
+}
+
+// mapError is MapError, with every error after Close as ErrClosed.
+func (s *Store) mapError(op, ledger string, err error) error {
+	if s.closed.Load() {
+		return eventstore.ErrClosed
+	}
+	return MapError(op, ledger, err)
 }
 
 // Head implements eventstore.Store: the last event's revision plus one.
@@ -100,19 +84,22 @@ func (s *Store) Head(ctx context.Context, ledger string) (uint64, error) {
 	if err := s.check(ledger); err != nil {
 		return 0, err
 	}
-	rs, err := s.client.ReadStream(ctx, streamID(ledger), esdb.ReadStreamOptions{Direction: esdb.Backwards, From: esdb.End{}}, 1)
+	rs, err := s.client.ReadStream(ctx, StreamName(ledger), esdb.ReadStreamOptions{Direction: esdb.Backwards, From: esdb.End{}}, 1)
+	if NotFound(err) {
+		return 0, nil
+	}
 	if err != nil {
-		return 0, fmt.Errorf("esdb: head of ledger %s: %w", ledger, err)
+		return 0, s.mapError("head of", ledger, err)
 	}
 	defer rs.Close()
 	ev, err := rs.Recv()
 	switch {
-	case errors.Is(err, io.EOF), isCode(err, esdb.ErrorCodeResourceNotFound):
+	case errors.Is(err, io.EOF), NotFound(err):
 		return 0, nil
 	case err != nil:
-		return 0, fmt.Errorf("esdb: head of ledger %s: %w", ledger, err)
+		return 0, s.mapError("head of", ledger, err)
 	}
-	return ev.OriginalEvent().EventNumber + 1, nil
+	return Seq(ev.OriginalEvent().EventNumber), nil
 }
 
 // Read implements eventstore.Store, up to the head at the time of the call.
@@ -122,9 +109,9 @@ func (s *Store) Read(ctx context.Context, ledger string, from uint64, fn func(ev
 	if err != nil || head < from {
 		return err
 	}
-	rs, err := s.client.ReadStream(ctx, streamID(ledger), esdb.ReadStreamOptions{From: esdb.Revision(from - 1)}, head-from+1)
+	rs, err := s.client.ReadStream(ctx, StreamName(ledger), esdb.ReadStreamOptions{From: ReadFrom(from)}, head-from+1)
 	if err != nil {
-		return fmt.Errorf("esdb: read ledger %s: %w", ledger, err)
+		return s.mapError("read", ledger, err)
 	}
 	defer rs.Close()
 	for {
@@ -133,10 +120,9 @@ func (s *Store) Read(ctx context.Context, ledger string, from uint64, fn func(ev
 		case errors.Is(err, io.EOF):
 			return nil
 		case err != nil:
-			return fmt.Errorf("esdb: read ledger %s: %w", ledger, err)
+			return s.mapError("read", ledger, err)
 		}
-		e := ev.OriginalEvent()
-		if err := fn(eventstore.Record{Ledger: ledger, Seq: e.EventNumber + 1, Data: e.Data}); err != nil {
+		if err := fn(Record(ledger, ev.OriginalEvent())); err != nil {
 			return err
 		}
 	}
@@ -148,15 +134,11 @@ func (s *Store) Follow(ctx context.Context, ledger string, from uint64, fn func(
 		return err
 	}
 	from = max(from, 1)
-	var start esdb.StreamPosition = esdb.Start{}
-	if from > 1 {
-		start = esdb.Revision(from - 2) // a subscription starts after the given revision
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	sub, err := s.client.SubscribeToStream(ctx, streamID(ledger), esdb.SubscribeToStreamOptions{From: start})
+	sub, err := s.client.SubscribeToStream(ctx, StreamName(ledger), esdb.SubscribeToStreamOptions{From: SubscribeFrom(from)})
 	if err != nil {
-		return fmt.Errorf("esdb: follow ledger %s: %w", ledger, err)
+		return s.mapError("follow", ledger, err)
 	}
 	defer sub.Close()
 	for {
@@ -169,13 +151,13 @@ func (s *Store) Follow(ctx context.Context, ledger string, from uint64, fn func(
 			if s.closed.Load() {
 				return eventstore.ErrClosed
 			}
-			return fmt.Errorf("esdb: follow ledger %s dropped: %w", ledger, ev.SubscriptionDropped.Error)
+			return s.mapError("follow (dropped)", ledger, ev.SubscriptionDropped.Error)
 		case ev.EventAppeared != nil:
-			e := ev.EventAppeared.OriginalEvent()
-			if e.EventNumber+1 < from {
+			r := Record(ledger, ev.EventAppeared.OriginalEvent())
+			if r.Seq < from {
 				continue
 			}
-			if err := fn(eventstore.Record{Ledger: ledger, Seq: e.EventNumber + 1, Data: e.Data}); err != nil {
+			if err := fn(r); err != nil {
 				return err
 			}
 		}
@@ -202,9 +184,7 @@ func (s *Store) Ledgers(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("esdb: list ledgers (are system projections enabled?): %w", err)
 		}
-		// A link event's data is "<revision>@<stream>".
-		_, stream, ok := strings.Cut(string(ev.OriginalEvent().Data), "@")
-		if code, ok2 := strings.CutPrefix(stream, streamPrefix); ok && ok2 && eventstore.ValidLedgerCode(code) {
+		if code, ok := LedgerOfLink(ev.OriginalEvent().Data); ok {
 			seen[code] = true
 		}
 	}

@@ -38,6 +38,9 @@ type Config struct {
 	DataDir string
 	// NATSURL names an external NATS cluster instead of the embedded store.
 	NATSURL string
+	// ESDBURL names an EventStoreDB/KurrentDB cluster (esdb://…) instead of
+	// the embedded store; not together with NATSURL.
+	ESDBURL string
 	// Store, if set, is used instead of opening one (benchmarks over the
 	// in-memory store); Close closes it too.
 	Store eventstore.Store
@@ -139,6 +142,11 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		return nil, errors.New("node: a data dir is required")
 	}
 	n = &Node{log: cfg.Logger, Store: cfg.Store, projDone: make(chan struct{})}
+	if n.Store == nil && (cfg.ESDBURL != "" || cfg.NATSURL != "") {
+		if n.Store, err = openExternal(cfg); err != nil {
+			return nil, err
+		}
+	}
 	if n.Store == nil {
 		if n.Store, err = nats.Open(ctx, nats.Options{DataDir: cfg.DataDir, URL: cfg.NATSURL, Logger: cfg.Logger}); err != nil {
 			return nil, err
