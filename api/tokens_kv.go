@@ -43,6 +43,9 @@ type kvTokens struct {
 	stop context.CancelFunc
 	done chan struct{}
 	once sync.Once
+
+	mu      sync.Mutex
+	watcher jetstream.KeyWatcher // the current one (tests stop it under the server)
 }
 
 // OpenTokensKV connects to the cluster, opens (or makes) TokenBucket and
@@ -104,19 +107,49 @@ func (s *kvTokens) open(ctx context.Context, replicas int, t *Tokens) error {
 		}
 	}
 	s.stop = cancel
-	go s.watch(t, w)
+	s.setWatcher(w)
+	go s.watch(wctx, t, w)
 	return nil
 }
 
-// watch applies the bucket's changes to t until the watcher stops.
-func (s *kvTokens) watch(t *Tokens, w jetstream.KeyWatcher) {
+// watch applies the bucket's changes to t until ctx ends. A watcher that
+// ends before (its subscription closed under it) is started again: a
+// server that stopped seeing the bucket would go on accepting tokens
+// revoked elsewhere. The new one delivers every record again, deletions
+// included, which the index takes as it took them the first time.
+func (s *kvTokens) watch(ctx context.Context, t *Tokens, w jetstream.KeyWatcher) {
 	defer close(s.done)
-	defer func() { _ = w.Stop() }()
-	for e := range w.Updates() {
-		if e != nil {
-			s.see(t, e)
+	for {
+		for e := range w.Updates() {
+			if e != nil {
+				s.see(t, e)
+			}
+		}
+		_ = w.Stop()
+		for {
+			if ctx.Err() != nil {
+				return
+			}
+			s.log.Warn("tokens: bucket watcher ended; watching again", "bucket", TokenBucket)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Second):
+			}
+			var err error
+			if w, err = s.kv.WatchAll(ctx); err == nil {
+				s.setWatcher(w)
+				break
+			}
+			s.log.Warn("tokens: bucket not watched", "bucket", TokenBucket, "err", err)
 		}
 	}
+}
+
+func (s *kvTokens) setWatcher(w jetstream.KeyWatcher) {
+	s.mu.Lock()
+	s.watcher = w
+	s.mu.Unlock()
 }
 
 // see applies one entry of the bucket: a record put, or deleted (an
