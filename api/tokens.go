@@ -1,15 +1,13 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"sync"
 	"time"
@@ -25,7 +23,7 @@ const (
 var roleRank = map[string]int{RoleAuditor: 1, RoleFinance: 2, RoleAdmin: 3}
 
 // Token is what the server knows of an issued bearer token: never the token
-// itself, only its SHA-256, so a copy of the file grants nothing.
+// itself, only its SHA-256, so a copy of the file or bucket grants nothing.
 type Token struct {
 	ID        string     `json:"id"`
 	Hash      string     `json:"hash"` // hex SHA-256 of the bearer token
@@ -39,44 +37,43 @@ type Token struct {
 // ErrTokenNotFound is answered by Revoke for an id never issued.
 var ErrTokenNotFound = errors.New("token not found")
 
-// Tokens keeps issued tokens in one JSON file (tokens.json in the data
-// directory), rewritten atomically (temp file, fsync, rename, fsync dir) on
-// every issue and revocation, so a revocation survives a crash the moment it
-// is acknowledged. A file rather than a JetStream KV bucket: it works the
-// same whatever event store runs underneath (embedded, external cluster,
-// EventStoreDB), an operator can read it, and tokens are few and change
-// rarely.
+// errTokenExists is a store's answer to creating an id it already holds.
+var errTokenExists = errors.New("token id exists")
+
+// tokenStoreTimeout bounds one issue or revocation in its store.
+const tokenStoreTimeout = 10 * time.Second
+
+// Tokens are the issued bearer tokens: an index in memory, so that
+// authenticating a request costs no I/O, over a durable store — a file in
+// the data dir for one server (OpenTokens), or a NATS key-value bucket that
+// every server of a cluster shares and watches (OpenTokensKV). Every issue
+// and revocation is durable in the store before it is answered.
 type Tokens struct {
-	path string // "" keeps tokens in memory only (tests)
+	store tokenStore
+
+	writeMu sync.Mutex // one issue or revocation at a time (the file is rewritten whole)
 
 	mu     sync.RWMutex
 	byID   map[string]*Token
 	byHash map[string]*Token
 }
 
-// OpenTokens loads the token file at path, or starts empty if there is none.
-// An empty path keeps tokens in memory.
-func OpenTokens(path string) (*Tokens, error) {
-	t := &Tokens{path: path, byID: map[string]*Token{}, byHash: map[string]*Token{}}
-	if path == "" {
-		return t, nil
-	}
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return t, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read tokens: %w", err)
-	}
-	var list []*Token
-	if err := json.Unmarshal(b, &list); err != nil {
-		return nil, fmt.Errorf("read tokens %s: %w", path, err)
-	}
-	for _, tok := range list {
-		t.byID[tok.ID] = tok
-		t.byHash[tok.Hash] = tok
-	}
-	return t, nil
+// tokenStore is where Tokens keeps its records durably. Records change in
+// one direction only (issued, then perhaps revoked), which is what lets a
+// watcher's copy and this server's own writes merge in any order.
+type tokenStore interface {
+	// create makes a new record durable; errTokenExists if its id is
+	// stored already.
+	create(ctx context.Context, tok Token) error
+	// revoke makes the record of id revoked at `at` durable (one revoked
+	// before keeps its time) and answers it as stored; ErrTokenNotFound if
+	// no record has id.
+	revoke(ctx context.Context, id string, at time.Time) (Token, error)
+	close() error
+}
+
+func newTokens() *Tokens {
+	return &Tokens{byID: map[string]*Token{}, byHash: map[string]*Token{}}
 }
 
 // HashToken answers the hex SHA-256 under which a bearer token is stored.
@@ -100,41 +97,35 @@ func (t *Tokens) Issue(role, ledger, label string) (*Token, string, error) {
 		return nil, "", err
 	}
 	bearer := "flt_" + base64.RawURLEncoding.EncodeToString(secret)
-	tok := &Token{ID: "tok_" + hex.EncodeToString(idb), Hash: HashToken(bearer), Role: role, Ledger: ledger,
+	tok := Token{ID: "tok_" + hex.EncodeToString(idb), Hash: HashToken(bearer), Role: role, Ledger: ledger,
 		Label: label, CreatedAt: time.Now().UTC()}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.byID[tok.ID] = tok
-	t.byHash[tok.Hash] = tok
-	if err := t.saveLocked(); err != nil {
-		delete(t.byID, tok.ID)
-		delete(t.byHash, tok.Hash)
-		return nil, "", err
+	ctx, cancel := context.WithTimeout(context.Background(), tokenStoreTimeout)
+	defer cancel()
+	t.writeMu.Lock()
+	defer t.writeMu.Unlock()
+	if err := t.store.create(ctx, tok); err != nil {
+		return nil, "", fmt.Errorf("store token: %w", err)
 	}
-	return tok, bearer, nil
+	t.apply(tok)
+	return &tok, bearer, nil
 }
 
-// Revoke makes a token unusable from now on, durably.
+// Revoke makes a token unusable from now on, durably (on a cluster, on
+// every server within a moment: each watches the bucket).
 func (t *Tokens) Revoke(id string) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	tok, ok := t.byID[id]
-	if !ok {
-		return ErrTokenNotFound
-	}
-	if tok.RevokedAt != nil {
-		return nil
-	}
-	now := time.Now().UTC()
-	tok.RevokedAt = &now
-	if err := t.saveLocked(); err != nil {
-		tok.RevokedAt = nil
+	ctx, cancel := context.WithTimeout(context.Background(), tokenStoreTimeout)
+	defer cancel()
+	t.writeMu.Lock()
+	defer t.writeMu.Unlock()
+	tok, err := t.store.revoke(ctx, id, time.Now().UTC())
+	if err != nil {
 		return err
 	}
+	t.apply(tok)
 	return nil
 }
 
-// Lookup answers the live token whose bearer value is given.
+// Lookup answers the live token whose bearer value is given, from memory.
 func (t *Tokens) Lookup(bearer string) (*Token, bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
@@ -146,47 +137,102 @@ func (t *Tokens) Lookup(bearer string) (*Token, bool) {
 	return &c, true
 }
 
-func (t *Tokens) saveLocked() error {
-	if t.path == "" {
-		return nil
-	}
-	list := make([]*Token, 0, len(t.byID))
+// Records answers every record known, revoked ones too, oldest first.
+func (t *Tokens) Records() []Token {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.recordsLocked()
+}
+
+func (t *Tokens) recordsLocked() []Token {
+	list := make([]Token, 0, len(t.byID))
 	for _, tok := range t.byID {
-		list = append(list, tok)
+		list = append(list, *tok)
 	}
-	sort.Slice(list, func(i, j int) bool { return list[i].CreatedAt.Before(list[j].CreatedAt) })
-	b, err := json.MarshalIndent(list, "", "  ")
-	if err != nil {
-		return err
+	sort.Slice(list, func(i, j int) bool {
+		if !list[i].CreatedAt.Equal(list[j].CreatedAt) {
+			return list[i].CreatedAt.Before(list[j].CreatedAt)
+		}
+		return list[i].ID < list[j].ID
+	})
+	return list
+}
+
+// Import copies records (another store's, e.g. a data dir's tokens.json)
+// into this one: a record this store lacks is created; one it holds live
+// but recs hold revoked is revoked (a revocation is never undone). It
+// answers how many records it created or revoked.
+func (t *Tokens) Import(ctx context.Context, recs []Token) (changed int, err error) {
+	t.writeMu.Lock()
+	defer t.writeMu.Unlock()
+	for _, rec := range recs {
+		err := t.store.create(ctx, rec)
+		switch {
+		case err == nil:
+			t.apply(rec)
+			changed++
+		case errors.Is(err, errTokenExists) && rec.RevokedAt != nil:
+			wasLive := t.live(rec.ID)
+			got, err := t.store.revoke(ctx, rec.ID, *rec.RevokedAt)
+			if err != nil {
+				return changed, fmt.Errorf("import token %s: %w", rec.ID, err)
+			}
+			t.apply(got)
+			if wasLive {
+				changed++
+			}
+		case errors.Is(err, errTokenExists):
+		default:
+			return changed, fmt.Errorf("import token %s: %w", rec.ID, err)
+		}
 	}
-	dir := filepath.Dir(t.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+	return changed, nil
+}
+
+func (t *Tokens) live(id string) bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	tok, ok := t.byID[id]
+	return ok && tok.RevokedAt == nil
+}
+
+// Close stops watching the store and closes its connection, if any.
+func (t *Tokens) Close() error { return t.store.close() }
+
+// apply puts a record, as stored, into the index. A revocation is final:
+// a record arriving without one after the index saw it revoked (a
+// watcher's late copy of the issue) leaves it revoked.
+func (t *Tokens) apply(tok Token) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if old, ok := t.byID[tok.ID]; ok {
+		if old.RevokedAt != nil && tok.RevokedAt == nil {
+			return
+		}
+		delete(t.byHash, old.Hash)
 	}
-	f, err := os.CreateTemp(dir, ".tokens-*.json")
-	if err != nil {
-		return err
+	t.byID[tok.ID] = &tok
+	t.byHash[tok.Hash] = &tok
+}
+
+// forget drops a record deleted from the store: its token no longer
+// authenticates.
+func (t *Tokens) forget(id string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if old, ok := t.byID[id]; ok {
+		delete(t.byHash, old.Hash)
+		delete(t.byID, id)
 	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
+}
+
+// get answers the indexed record of id.
+func (t *Tokens) get(id string) (Token, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	tok, ok := t.byID[id]
+	if !ok {
+		return Token{}, false
 	}
-	// fsync before rename: a revocation we acknowledged must not come back
-	// after a power cut.
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), t.path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
+	return *tok, true
 }

@@ -25,8 +25,8 @@ Usage:
   fundledger audit   --data-dir DIR --ledger CODE [--as-of 2019-06-30|--seq N] --out report.xlsx
   fundledger export  --data-dir DIR --ledger CODE --format ndjson|csv|xlsx|iati [--as-of 2019-06-30|--seq N] --out F
   fundledger restore --from FILE.ndjson --data-dir NEW [--ledger CODE] [--seq N]
-  fundledger token   create --role finance|auditor [--ledger CODE] [--server URL]
-  fundledger token   revoke --id TOKEN_ID [--server URL]
+  fundledger token   create --role finance|auditor [--ledger CODE] [--server URL | --nats-url URL]
+  fundledger token   revoke --id TOKEN_ID [--server URL | --nats-url URL]
 
 Run "fundledger <command> --help" for a command's flags. Every flag also
 reads an environment variable FUNDLEDGER_<FLAG> (e.g. FUNDLEDGER_DATA_DIR).

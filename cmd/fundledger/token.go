@@ -13,14 +13,16 @@ import (
 
 func init() { commands["token"] = runToken }
 
-// runToken issues or revokes tokens on a running server, as the admin.
+// runToken issues or revokes tokens on a running server, as the admin, or
+// with --nats-url in the token bucket of the servers' NATS cluster.
 func runToken(args []string) error {
 	if len(args) == 0 || (args[0] != "create" && args[0] != "revoke") {
-		return fmt.Errorf("usage: fundledger token create --role finance|auditor [--ledger CODE] [--server URL]\n       fundledger token revoke --id TOKEN_ID [--server URL]")
+		return fmt.Errorf("usage: fundledger token create --role finance|auditor [--ledger CODE] [--server URL | --nats-url URL]\n       fundledger token revoke --id TOKEN_ID [--server URL | --nats-url URL]")
 	}
 	sub := args[0]
-	fs := newFlags("token "+sub, "fundledger token create --role finance|auditor [--ledger CODE] | token revoke --id ID: issue or revoke a bearer token on a running server (the admin token comes from FUNDLEDGER_ADMIN_TOKEN)")
+	fs := newFlags("token "+sub, "fundledger token create --role finance|auditor [--ledger CODE] | token revoke --id ID: issue or revoke a bearer token on a running server (the admin token comes from FUNDLEDGER_ADMIN_TOKEN), or with --nats-url in the bucket every server of that NATS cluster reads")
 	server := fs.String("server", "http://127.0.0.1:8080", "URL of the running fundledger server")
+	natsURL := fs.String("nats-url", "", "write into the token bucket of the servers sharing this NATS cluster instead of calling a server (no admin token needed: access to the cluster is the authority)")
 	role := fs.String("role", "", "finance or auditor (create)")
 	ledgerCode := fs.String("ledger", "", "limit the token to this ledger (create; default every ledger)")
 	label := fs.String("label", "", "a note on whom the token is for (create)")
@@ -28,6 +30,9 @@ func runToken(args []string) error {
 	admin := fs.String("admin-token", "", "the admin token (set FUNDLEDGER_ADMIN_TOKEN rather than the flag)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
+	}
+	if *natsURL != "" {
+		return tokenInBucket(*natsURL, sub, *role, *ledgerCode, *label, *id)
 	}
 	if *admin == "" {
 		return fmt.Errorf("set FUNDLEDGER_ADMIN_TOKEN to the server's admin token")

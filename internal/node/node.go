@@ -32,7 +32,8 @@ const HTTPShutdownLimit = 7 * time.Second
 
 // Config is what a node is opened with.
 type Config struct {
-	// DataDir holds the embedded store, tokens.json, the head witnesses
+	// DataDir holds the embedded store, tokens.json (with NATSURL, the
+	// tokens live in the cluster's bucket instead), the head witnesses
 	// (witness/) and the projection snapshots (projections/). Empty only
 	// with Store: then tokens, witnesses and snapshots live in memory.
 	DataDir string
@@ -160,6 +161,9 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 			if n.leases != nil {
 				_ = n.leases.Close()
 			}
+			if n.Tokens != nil {
+				_ = n.Tokens.Close()
+			}
 			if cerr := n.Store.Close(); cerr != nil {
 				cfg.Logger.Error("store close", "err", cerr)
 			}
@@ -170,7 +174,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	if cfg.DataDir != "" {
 		tokensFile, snapshots = TokensFile(cfg.DataDir), SnapshotDir(cfg.DataDir)
 	}
-	if n.Tokens, err = api.OpenTokens(tokensFile); err != nil {
+	if n.Tokens, err = n.openTokens(ctx, cfg, tokensFile); err != nil {
 		return n, err
 	}
 	metrics := api.NewMetrics()
@@ -253,6 +257,8 @@ func (n *Node) Shutdown(ctx context.Context) error {
 		if n.leases != nil {
 			_ = n.leases.Close() // writers stopped: others may take the ledgers at once
 		}
+		// HTTP stopped: nothing authenticates any more.
+		_ = n.Tokens.Close()
 		n.start.Do(func() { close(n.projDone) }) // never started: nothing to wait for
 		if n.stopProj != nil {
 			n.stopProj()

@@ -10,6 +10,8 @@ import (
 
 	natsgo "github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/fundledger/fundledger/internal/natskv"
 )
 
 // Bucket is the key-value bucket holding the leases, one key per ledger.
@@ -130,23 +132,12 @@ func openBucket(ctx context.Context, nc *natsgo.Conn, replicas int, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	kv, err := js.KeyValue(ctx, Bucket)
-	if !errors.Is(err, jetstream.ErrBucketNotFound) {
-		return kv, err
+	kv, err := natskv.Open(ctx, js, jetstream.KeyValueConfig{Bucket: Bucket, History: 1, Storage: jetstream.FileStorage,
+		Description: "fundledger: which server writes each ledger (leases)"}, replicas, log)
+	if err != nil {
+		return nil, fmt.Errorf("owner: %w", err)
 	}
-	tries := []int{replicas}
-	if replicas == 0 {
-		tries = []int{3, 1}
-	}
-	for _, r := range tries {
-		kv, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: Bucket, History: 1, Replicas: r,
-			Storage: jetstream.FileStorage, Description: "fundledger: which server writes each ledger (leases)"})
-		if err == nil {
-			return kv, nil
-		}
-		log.Info("owner: bucket not made with these replicas", "replicas", r, "err", err)
-	}
-	return nil, fmt.Errorf("owner: make bucket %s: %w", Bucket, err)
+	return kv, nil
 }
 
 // Self implements Owners.
