@@ -58,6 +58,8 @@ type Store struct {
 	srv        *server.Server // nil for an external server
 	nc         *natsgo.Conn
 	js         jetstream.JetStream
+	// publishMsg is js.PublishMsg; a test may stand in for it to lose an ack.
+	publishMsg func(context.Context, *natsgo.Msg, ...jetstream.PublishOpt) (*jetstream.PubAck, error)
 	replicas   int
 	maxMsgSize int // largest message the stream and connection accept
 	log        *slog.Logger
@@ -117,6 +119,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s.maxMsgSize = int(min(s.nc.MaxPayload(), MaxPayload))
 	s.js, err = jetstream.New(s.nc)
 	if err == nil {
+		s.publishMsg = s.js.PublishMsg
 		// Fail early, with the reason, if JetStream is off or unreachable.
 		_, err = s.js.AccountInfo(ctx)
 	}
