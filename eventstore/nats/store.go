@@ -55,9 +55,9 @@ type Options struct {
 
 // Store is an eventstore.Store on JetStream.
 type Store struct {
-	srv        *server.Server // nil for an external server
-	nc         *natsgo.Conn
-	js         jetstream.JetStream
+	srv *server.Server // nil for an external server
+	nc  *natsgo.Conn
+	js  jetstream.JetStream
 	// publishMsg is js.PublishMsg; a test may stand in for it to lose an ack.
 	publishMsg func(context.Context, *natsgo.Msg, ...jetstream.PublishOpt) (*jetstream.PubAck, error)
 	replicas   int
