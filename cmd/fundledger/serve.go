@@ -38,11 +38,15 @@ func runServe(args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dataDir := fs.String("data-dir", "./data", "directory of the embedded store, the token file and the projection snapshots")
 	natsURL := fs.String("nats-url", "", "external NATS cluster instead of the embedded store (streams R3)")
+	natsOpts := addNATSFlags(fs)
 	withDemo := fs.Bool("demo", false, "on an empty data dir, load the demo county; print admin, finance and auditor tokens")
 	adminToken := fs.String("admin-token", "", "bearer token of the admin role (set FUNDLEDGER_ADMIN_TOKEN rather than the flag, which other users can see)")
 	readWait := fs.Duration("read-wait", api.DefaultReadWait, "how long a read waits for the projections before answering 503")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := natsOpts.check(); err != nil {
 		return err
 	}
 	var level slog.Level
@@ -66,7 +70,7 @@ func runServe(args []string) error {
 	if *withDemo && *adminToken == "" {
 		*adminToken, adminGenerated = randomToken("adm_"), true
 	}
-	n, err := node.Open(ctx, node.Config{DataDir: *dataDir, NATSURL: *natsURL, AdminToken: *adminToken,
+	n, err := node.Open(ctx, node.Config{DataDir: *dataDir, NATSURL: *natsURL, NATSReplicas: *natsOpts.replicas, NATSAuth: natsOpts.auth, AdminToken: *adminToken,
 		ReadWait: *readWait, Logger: log})
 	if err != nil {
 		return err

@@ -46,7 +46,9 @@ type Options struct {
 	URL string
 	// Replicas of each ledger stream: default 1 embedded, 3 with URL.
 	Replicas int
-	// ConnectOptions are extra client options for URL (credentials, TLS, name).
+	// Auth holds the credentials and TLS files for URL.
+	Auth Auth
+	// ConnectOptions are extra client options for URL, after Auth's.
 	ConnectOptions []natsgo.Option
 	// Logger receives the adapter's and the embedded server's warnings and
 	// errors. Default slog.Default().
@@ -96,7 +98,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		if s.replicas == 0 {
 			s.replicas = 3
 		}
-		copts := append([]natsgo.Option{natsgo.Name("fundledger"), natsgo.MaxReconnects(-1), errorsTo(log)}, opts.ConnectOptions...)
+		auth, aerr := opts.Auth.ConnectOptions()
+		if aerr != nil {
+			return nil, aerr
+		}
+		copts := append([]natsgo.Option{natsgo.Name("fundledger"), natsgo.MaxReconnects(-1), errorsTo(log)}, auth...)
+		copts = append(copts, opts.ConnectOptions...)
 		s.nc, err = natsgo.Connect(opts.URL, copts...)
 		if err != nil {
 			return nil, fmt.Errorf("nats: connect %s: %w", opts.URL, err)

@@ -37,6 +37,10 @@ type Config struct {
 	DataDir string
 	// NATSURL names an external NATS cluster instead of the embedded store.
 	NATSURL string
+	// NATSReplicas of each ledger stream with NATSURL (0: 3) and NATSAuth,
+	// the credentials and TLS files for it.
+	NATSReplicas int
+	NATSAuth     nats.Auth
 	// Store, if set, is used instead of opening one (benchmarks over the
 	// in-memory store); Close closes it too.
 	Store eventstore.Store
@@ -129,7 +133,8 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	n = &Node{log: cfg.Logger, Store: cfg.Store, projDone: make(chan struct{})}
 	if n.Store == nil {
-		if n.Store, err = nats.Open(ctx, nats.Options{DataDir: cfg.DataDir, URL: cfg.NATSURL, Logger: cfg.Logger}); err != nil {
+		if n.Store, err = nats.Open(ctx, nats.Options{DataDir: cfg.DataDir, URL: cfg.NATSURL, Logger: cfg.Logger,
+			Replicas: replicas(cfg), Auth: cfg.NATSAuth}); err != nil {
 			return nil, err
 		}
 	}
@@ -236,4 +241,13 @@ func (n *Node) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), HTTPShutdownLimit)
 	defer cancel()
 	return n.Shutdown(ctx)
+}
+
+// replicas answers the stream replicas asked for: only an external cluster
+// replicates; the embedded store is one node.
+func replicas(cfg Config) int {
+	if cfg.NATSURL == "" {
+		return 0
+	}
+	return cfg.NATSReplicas
 }
