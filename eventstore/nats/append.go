@@ -13,9 +13,10 @@ import (
 	"github.com/fundledger/fundledger/eventstore"
 )
 
-// createTimeout bounds creating a ledger's stream: on a cluster the meta
-// leader places an R3 stream and its peers elect a leader, which under load
-// takes longer than a request; it happens once per ledger.
+// createTimeout bounds creating a ledger's stream (in attempts of a third
+// of it): on a cluster the meta leader places an R3 stream and its peers
+// elect a leader, which under load takes longer than a request; it happens
+// once per ledger.
 const createTimeout = 30 * time.Second
 
 // state answers the cache entry of ledger, creating an empty one.
@@ -110,15 +111,20 @@ func (s *Store) createStream(ctx context.Context, ledger string) (jetstream.Stre
 	// answers concurrent creates of one stream slowly or not at all.
 	s.createMu.Lock()
 	defer s.createMu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, createTimeout)
-	defer cancel()
-	h, err := s.js.Stream(ctx, streamName(ledger))
-	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		h, err = s.js.CreateStream(ctx, cfg)
-		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-			h, err = s.js.Stream(ctx, streamName(ledger))
+	// Creating is safe to repeat (an existing stream is looked up), so a
+	// create lost with a dying meta leader is made again.
+	var h jetstream.Stream
+	err := s.retry(ctx, createTimeout/3, func(ctx context.Context) error {
+		var err error
+		h, err = s.js.Stream(ctx, streamName(ledger))
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			h, err = s.js.CreateStream(ctx, cfg)
+			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+				h, err = s.js.Stream(ctx, streamName(ledger))
+			}
 		}
-	}
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("nats: create stream for ledger %s: %w", ledger, err)
 	}

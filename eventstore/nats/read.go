@@ -18,8 +18,9 @@ import (
 // largest message, or the server could never deliver one.
 const pullBytes = 2*MaxPayload + 8<<20
 
-// Read implements eventstore.Store: it finds the frame holding from, then
-// streams frames through one ordered consumer up to the head at call time.
+// Read implements eventstore.Store: it finds the frame holding from, gets
+// the first maxGetFrames frames one by one and streams the rest through one
+// ordered consumer, up to the head at call time.
 func (s *Store) Read(ctx context.Context, ledger string, from uint64, fn func(eventstore.Record) error) error {
 	if err := s.check(ledger); err != nil {
 		return err
@@ -53,11 +54,17 @@ func (s *Store) Read(ctx context.Context, ledger string, from uint64, fn func(ev
 	return s.consume(ctx, ledger, from, next, start+maxGetFrames, hs, fn)
 }
 
-// maxGetFrames is the limit under which Read fetches frames one by one instead
-// of creating a consumer: a consumer costs a round trip through the
+// maxGetFrames is how many frames Read fetches one by one before it creates
+// a consumer for the rest: a consumer costs a round trip through the
 // cluster's meta leader, a get only one request to the stream leader, and
 // short reads of the tail are what a writer or projection does most.
 const maxGetFrames = 8
+
+// followHeartbeat is how often an idle reader hears from its consumer's
+// server; two missed make the reader move its consumer to a live server.
+// Not shorter: on a loaded machine a late heartbeat would make readers
+// recreate consumers for nothing.
+const followHeartbeat = 2 * time.Second
 
 // maxReaders bounds the consumers that bounded reads hold at once, per
 // store: JetStream refuses a stream's 1,001st consumer, and live followers
@@ -201,7 +208,11 @@ func (s *Store) consume(ctx context.Context, ledger string, from, next, start, s
 	// a stream holds at most 1,000 consumers: many short reads (idempotent
 	// replays, audits, imports) would run into that limit within seconds.
 	defer s.deleteConsumer(ctx, ledger, cons)
-	it, err := cons.Messages(jetstream.PullMaxMessagesWithBytesLimit(256, pullBytes))
+	// An ordered consumer lives on one server; when that server dies the
+	// client notices only after two missed heartbeats, then makes a new
+	// consumer where it stopped. nats.go's 5 s default left a follower (a
+	// projection, an event stream) 10 s behind after a node died.
+	it, err := cons.Messages(jetstream.PullMaxMessagesWithBytesLimit(256, pullBytes), jetstream.PullHeartbeat(followHeartbeat))
 	if err != nil {
 		return s.closedErr(fmt.Errorf("nats: reader for ledger %s: %w", ledger, err))
 	}

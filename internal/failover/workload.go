@@ -184,3 +184,18 @@ func waitResumed(ctx context.Context, ackTimes func() []time.Time, kill time.Tim
 		}
 	}
 }
+
+// Load runs writers writers on a fresh ledger of m's store for d and
+// answers the acknowledged commits per second and each one's latency.
+func Load(ctx context.Context, m *ledger.Manager, writers int, d time.Duration) (float64, []time.Duration, error) {
+	if err := Setup(ctx, m); err != nil {
+		return 0, nil, err
+	}
+	w := StartWorkload(m, writers)
+	start := time.Now()
+	err := sleep(ctx, d)
+	n := w.Acked()
+	elapsed := time.Since(start)
+	w.Stop()
+	return float64(n) / elapsed.Seconds(), w.Latencies(), err
+}
