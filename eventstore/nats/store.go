@@ -4,7 +4,10 @@
 //
 // By default it runs nats-server inside the process on a data directory, so
 // fundledger needs no other install; with a URL it uses an external server or
-// cluster, where streams are replicated (R3 unless told otherwise).
+// cluster, where streams are replicated (R3 unless told otherwise) and a
+// stream leader that dies costs the replicas' election, not an error: every
+// request is made in short attempts until the new leader answers (retry.go),
+// and a publish retried that way is stored at most once (publish.go).
 package nats
 
 import (
