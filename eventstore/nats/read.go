@@ -66,6 +66,10 @@ const maxGetFrames = 8
 // recreate consumers for nothing.
 const followHeartbeat = 2 * time.Second
 
+// consumerAttempt bounds one attempt to create a reader's consumer, which
+// under load takes longer than a get.
+const consumerAttempt = 5 * time.Second
+
 // maxReaders bounds the consumers that bounded reads hold at once, per
 // store: JetStream refuses a stream's 1,001st consumer, and live followers
 // (one per ledger for the projections, one per ledger for SSE) need room.
@@ -195,11 +199,19 @@ func (s *Store) findFrame(ctx context.Context, ledger string, from, headSeq uint
 // stop, otherwise it goes on until ctx is done. next is the record the
 // frame at start must begin with, 0 when no frame was read before it.
 func (s *Store) consume(ctx context.Context, ledger string, from, next, start, stop uint64, fn func(eventstore.Record) error) error {
-	cons, err := s.js.OrderedConsumer(ctx, streamName(ledger), jetstream.OrderedConsumerConfig{
-		DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
-		OptStartSeq:   start,
-		// A backstop only: a finished read deletes its consumer at once.
-		InactiveThreshold: 5 * time.Second,
+	// A consumer is created through the cluster's meta leader: one that
+	// died with the request is asked again of the next. A consumer created
+	// by an attempt whose answer was lost goes away by itself (inactive).
+	var cons jetstream.Consumer
+	err := s.retry(ctx, consumerAttempt, func(ctx context.Context) error {
+		var err error
+		cons, err = s.js.OrderedConsumer(ctx, streamName(ledger), jetstream.OrderedConsumerConfig{
+			DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
+			OptStartSeq:   start,
+			// A backstop only: a finished read deletes its consumer at once.
+			InactiveThreshold: 5 * time.Second,
+		})
+		return err
 	})
 	if err != nil {
 		return s.closedErr(fmt.Errorf("nats: reader for ledger %s: %w", ledger, err))

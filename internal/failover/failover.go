@@ -165,7 +165,8 @@ func check(ctx context.Context, store *flnats.Store, witnessDir string, w *Workl
 		return nil
 	})
 	if err != nil {
-		r.Verify = err.Error()
+		// Lost and the rest are unknown: the verdict says why.
+		r.Verify = "reading the stream back: " + err.Error()
 		return nil
 	}
 	var lastAcked uint64
