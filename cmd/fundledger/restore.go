@@ -44,6 +44,9 @@ func runRestore(args []string) error {
 	from := fs.String("from", "", "the NDJSON export to restore (required)")
 	dataDir := fs.String("data-dir", "", "data dir to restore into (created if missing); with --nats-url, the serve data dir whose head witness and snapshots vouch for the ledger (optional)")
 	natsURL := fs.String("nats-url", "", "restore into the ledger's stream on this external NATS cluster instead of the data dir's embedded store (streams R3)")
+	var auth nats.Auth
+	addNATSAuthFlags(fs, &auth)
+	replicas := fs.Int("nats-replicas", 3, "with --nats-url: copies of the restored stream in the cluster (1–5)")
 	code := fs.String("ledger", "", "the ledger the file must hold (default: the file's)")
 	seq := fs.Uint64("seq", 0, "restore only up to this commit: the good part of a file damaged after it")
 	if err := parse(fs, args); err != nil {
@@ -71,7 +74,7 @@ func runRestore(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	store, err := openRestoreTarget(ctx, *dataDir, *natsURL)
+	store, err := openRestoreTarget(ctx, *dataDir, *natsURL, auth, *replicas)
 	if err != nil {
 		return err
 	}
@@ -205,7 +208,7 @@ func appendFile(ctx context.Context, store eventstore.Store, path, code string, 
 // openRestoreTarget opens the store a restore writes to, locked against a
 // server using the same data dir: the data dir's embedded store, or the
 // external cluster (and the data dir, if named, only locked).
-func openRestoreTarget(ctx context.Context, dataDir, natsURL string) (eventstore.Store, error) {
+func openRestoreTarget(ctx context.Context, dataDir, natsURL string, auth nats.Auth, replicas int) (eventstore.Store, error) {
 	if natsURL == "" {
 		return openDataDir(ctx, dataDir, true, quietLog())
 	}
@@ -216,7 +219,7 @@ func openRestoreTarget(ctx context.Context, dataDir, natsURL string) (eventstore
 			return nil, err
 		}
 	}
-	store, err := nats.Open(ctx, nats.Options{URL: natsURL, Logger: quietLog()})
+	store, err := nats.Open(ctx, nats.Options{URL: natsURL, Logger: quietLog(), Auth: auth, Replicas: replicas})
 	if err != nil {
 		if lock != nil {
 			_ = lock.Release()

@@ -40,6 +40,7 @@ func runServe(args []string) error {
 	dataDir := fs.String("data-dir", "./data", "directory of the embedded store, the token file and the projection snapshots")
 	natsURL := fs.String("nats-url", "", "external NATS cluster instead of the embedded store (streams R3)")
 	esdbURL := fs.String("esdb-url", "", "EventStoreDB/KurrentDB cluster (esdb://host:2113?tls=…) instead of the embedded store; not with --nats-url")
+	natsOpts := addNATSFlags(fs)
 	withDemo := fs.Bool("demo", false, "on an empty data dir, load the demo county; print admin, finance and auditor tokens")
 	adminToken := fs.String("admin-token", "", "bearer token of the admin role (set FUNDLEDGER_ADMIN_TOKEN rather than the flag, which other users can see)")
 	readWait := fs.Duration("read-wait", api.DefaultReadWait, "how long a read waits for the projections before answering 503")
@@ -51,6 +52,9 @@ func runServe(args []string) error {
 	}
 	if *natsURL != "" && *esdbURL != "" {
 		return exitUsage("serve", "--nats-url and --esdb-url name two stores; give one (or neither, for the embedded store)")
+	}
+	if err := natsOpts.check(); err != nil {
+		return err
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -73,7 +77,7 @@ func runServe(args []string) error {
 	if *withDemo && *adminToken == "" {
 		*adminToken, adminGenerated = randomToken("adm_"), true
 	}
-	n, err := node.Open(ctx, node.Config{DataDir: *dataDir, NATSURL: *natsURL, AdminToken: *adminToken,
+	n, err := node.Open(ctx, node.Config{DataDir: *dataDir, NATSURL: *natsURL, NATSReplicas: *natsOpts.replicas, NATSAuth: natsOpts.auth, AdminToken: *adminToken,
 		ESDBURL:  *esdbURL,
 		ReadWait: *readWait, Logger: log, NodeName: cmp.Or(*nodeName, node.DefaultName(*addr)), AdvertiseURL: *advertise})
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/fundledger/fundledger/eventstore/nats"
 )
 
 func init() { commands["token"] = runToken }
@@ -23,6 +25,8 @@ func runToken(args []string) error {
 	fs := newFlags("token "+sub, "fundledger token create --role finance|auditor [--ledger CODE] | token revoke --id ID: issue or revoke a bearer token on a running server (the admin token comes from FUNDLEDGER_ADMIN_TOKEN), or with --nats-url in the bucket every server of that NATS cluster reads")
 	server := fs.String("server", "http://127.0.0.1:8080", "URL of the running fundledger server")
 	natsURL := fs.String("nats-url", "", "write into the token bucket of the servers sharing this NATS cluster instead of calling a server (no admin token needed: access to the cluster is the authority)")
+	var auth nats.Auth
+	addNATSAuthFlags(fs, &auth)
 	role := fs.String("role", "", "finance or auditor (create)")
 	ledgerCode := fs.String("ledger", "", "limit the token to this ledger (create; default every ledger)")
 	label := fs.String("label", "", "a note on whom the token is for (create)")
@@ -32,7 +36,7 @@ func runToken(args []string) error {
 		return err
 	}
 	if *natsURL != "" {
-		return tokenInBucket(*natsURL, sub, *role, *ledgerCode, *label, *id)
+		return tokenInBucket(*natsURL, auth, sub, *role, *ledgerCode, *label, *id)
 	}
 	if *admin == "" {
 		return fmt.Errorf("set FUNDLEDGER_ADMIN_TOKEN to the server's admin token")

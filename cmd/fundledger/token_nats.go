@@ -12,13 +12,14 @@ import (
 
 	"github.com/fundledger/fundledger/api"
 	"github.com/fundledger/fundledger/eventstore"
+	"github.com/fundledger/fundledger/eventstore/nats"
 )
 
 // tokenInBucket issues or revokes a token in the bucket the servers of a
 // NATS cluster share (api.TokenBucket): every server watching it accepts
 // or refuses the token within a moment, whether it runs or not yet. The
 // answer to create is the one POST /v1/tokens gives.
-func tokenInBucket(natsURL, sub, role, ledgerCode, label, id string) error {
+func tokenInBucket(natsURL string, auth nats.Auth, sub, role, ledgerCode, label, id string) error {
 	switch {
 	case sub == "create" && role != api.RoleFinance && role != api.RoleAuditor:
 		return errors.New("--role must be finance or auditor")
@@ -31,7 +32,11 @@ func tokenInBucket(natsURL, sub, role, ledgerCode, label, id string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	tokens, err := api.OpenTokensKV(ctx, api.TokensKVOptions{URL: natsURL, Name: "fundledger token " + sub,
+	copts, err := auth.ConnectOptions()
+	if err != nil {
+		return err
+	}
+	tokens, err := api.OpenTokensKV(ctx, api.TokensKVOptions{URL: natsURL, Name: "fundledger token " + sub, ConnectOptions: copts,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return err

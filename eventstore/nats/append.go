@@ -13,14 +13,10 @@ import (
 	"github.com/fundledger/fundledger/eventstore"
 )
 
-// requestTimeout bounds one request to JetStream other than a publish, so
-// that a request lost in a leader election fails instead of hanging for the
-// caller's whole deadline.
-const requestTimeout = 5 * time.Second
-
-// createTimeout bounds creating a ledger's stream: on a cluster the meta
-// leader places an R3 stream and its peers elect a leader, which under load
-// takes longer than a request; it happens once per ledger.
+// createTimeout bounds creating a ledger's stream (in attempts of a third
+// of it): on a cluster the meta leader places an R3 stream and its peers
+// elect a leader, which under load takes longer than a request; it happens
+// once per ledger.
 const createTimeout = 30 * time.Second
 
 // state answers the cache entry of ledger, creating an empty one.
@@ -115,15 +111,20 @@ func (s *Store) createStream(ctx context.Context, ledger string) (jetstream.Stre
 	// answers concurrent creates of one stream slowly or not at all.
 	s.createMu.Lock()
 	defer s.createMu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, createTimeout)
-	defer cancel()
-	h, err := s.js.Stream(ctx, streamName(ledger))
-	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		h, err = s.js.CreateStream(ctx, cfg)
-		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-			h, err = s.js.Stream(ctx, streamName(ledger))
+	// Creating is safe to repeat (an existing stream is looked up), so a
+	// create lost with a dying meta leader is made again.
+	var h jetstream.Stream
+	err := s.retry(ctx, createTimeout/3, func(ctx context.Context) error {
+		var err error
+		h, err = s.js.Stream(ctx, streamName(ledger))
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			h, err = s.js.CreateStream(ctx, cfg)
+			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+				h, err = s.js.Stream(ctx, streamName(ledger))
+			}
 		}
-	}
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("nats: create stream for ledger %s: %w", ledger, err)
 	}
@@ -149,16 +150,15 @@ func frameHeaders(h natsgo.Header) (first, count uint64, err error) {
 // fetchHead asks the server where the ledger ends. exists is false when the
 // ledger has no stream.
 func (s *Store) fetchHead(ctx context.Context, ledger string) (rec, sseq uint64, exists bool, err error) {
-	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
-	defer cancel()
-	h, err := s.stream(ctx, ledger)
-	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		return 0, 0, false, nil
-	}
-	if err != nil {
-		return 0, 0, false, s.closedErr(err)
-	}
-	m, err := h.GetLastMsgForSubject(ctx, subject(ledger))
+	var m *jetstream.RawStreamMsg
+	err = s.retry(ctx, 0, func(ctx context.Context) error {
+		h, err := s.stream(ctx, ledger)
+		if err != nil {
+			return err
+		}
+		m, err = h.GetLastMsgForSubject(ctx, subject(ledger))
+		return err
+	})
 	switch {
 	case errors.Is(err, jetstream.ErrMsgNotFound):
 		s.remember(ledger, 0, 0)
@@ -248,13 +248,14 @@ func (s *Store) Append(ctx context.Context, ledger string, expected uint64, reco
 	msg.Data = encodeFrame(records)
 	// The server refuses the message unless the stream still ends at sseq:
 	// of two writers racing from the same head, exactly one gets through,
-	// whatever their caches said.
-	ack, err := s.js.PublishMsg(ctx, msg, jetstream.WithExpectStream(streamName(ledger)), jetstream.WithExpectLastSequence(sseq))
+	// whatever their caches said. The same check keeps a retried publish
+	// single: of all attempts at most one lands (see publish).
+	landed, err := s.publish(ctx, ledger, sseq, msg)
 	switch {
 	case err == nil:
-	case isWrongLastSeq(err):
+	case errors.Is(err, eventstore.ErrConflict):
 		s.forget(ledger)
-		return 0, fmt.Errorf("nats: ledger %s moved past %d: %w", ledger, expected, eventstore.ErrConflict)
+		return 0, fmt.Errorf("nats: ledger %s moved past %d: %w", ledger, expected, err)
 	case isTooLarge(err):
 		return 0, fmt.Errorf("nats: append of %d records (%d bytes) refused by the server: %w: %v", len(records), len(msg.Data), eventstore.ErrTooLarge, err)
 	default:
@@ -264,6 +265,6 @@ func (s *Store) Append(ctx context.Context, ledger string, expected uint64, reco
 		return 0, s.closedErr(fmt.Errorf("nats: append to ledger %s: %w", ledger, err))
 	}
 	head := expected + uint64(len(records))
-	s.remember(ledger, head, ack.Sequence)
+	s.remember(ledger, head, landed)
 	return head, nil
 }

@@ -18,8 +18,9 @@ import (
 // largest message, or the server could never deliver one.
 const pullBytes = 2*MaxPayload + 8<<20
 
-// Read implements eventstore.Store: it finds the frame holding from, then
-// streams frames through one ordered consumer up to the head at call time.
+// Read implements eventstore.Store: it finds the frame holding from, gets
+// the first maxGetFrames frames one by one and streams the rest through one
+// ordered consumer, up to the head at call time.
 func (s *Store) Read(ctx context.Context, ledger string, from uint64, fn func(eventstore.Record) error) error {
 	if err := s.check(ledger); err != nil {
 		return err
@@ -33,8 +34,12 @@ func (s *Store) Read(ctx context.Context, ledger string, from uint64, fn func(ev
 	if err != nil {
 		return err
 	}
-	if hs-start < maxGetFrames {
-		return s.getFrames(ctx, ledger, from, start, hs, fn)
+	// The first frames come by gets: most reads that start far from the
+	// head stop after a record or two (a commit looked up by sequence, a
+	// binary search by time), and a get is cheaper than a consumer.
+	next, err := s.getFrames(ctx, ledger, from, start, min(hs, start+maxGetFrames-1), fn)
+	if err != nil || hs-start < maxGetFrames {
+		return err
 	}
 	// A bounded read holds a consumer on the server while it runs; a slot
 	// from readers keeps any number of concurrent callers (audits, as-of
@@ -46,14 +51,24 @@ func (s *Store) Read(ctx context.Context, ledger string, from uint64, fn func(ev
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return s.consume(ctx, ledger, from, start, hs, fn)
+	return s.consume(ctx, ledger, from, next, start+maxGetFrames, hs, fn)
 }
 
-// maxGetFrames is the limit under which Read fetches frames one by one instead
-// of creating a consumer: a consumer costs a round trip through the
+// maxGetFrames is how many frames Read fetches one by one before it creates
+// a consumer for the rest: a consumer costs a round trip through the
 // cluster's meta leader, a get only one request to the stream leader, and
 // short reads of the tail are what a writer or projection does most.
 const maxGetFrames = 8
+
+// followHeartbeat is how often an idle reader hears from its consumer's
+// server; two missed make the reader move its consumer to a live server.
+// Not shorter: on a loaded machine a late heartbeat would make readers
+// recreate consumers for nothing.
+const followHeartbeat = 2 * time.Second
+
+// consumerAttempt bounds one attempt to create a reader's consumer, which
+// under load takes longer than a get.
+const consumerAttempt = 5 * time.Second
 
 // maxReaders bounds the consumers that bounded reads hold at once, per
 // store: JetStream refuses a stream's 1,001st consumer, and live followers
@@ -61,29 +76,43 @@ const maxGetFrames = 8
 const maxReaders = 128
 
 // getFrames delivers the records from from onwards held by the frames at
-// stream sequences start..stop, fetching each frame with one get.
-func (s *Store) getFrames(ctx context.Context, ledger string, from, start, stop uint64, fn func(eventstore.Record) error) error {
+// stream sequences start..stop, fetching each frame with one get, and
+// answers the record after the last frame.
+func (s *Store) getFrames(ctx context.Context, ledger string, from, start, stop uint64, fn func(eventstore.Record) error) (uint64, error) {
 	h, err := s.stream(ctx, ledger)
 	if err != nil {
-		return s.closedErr(err)
+		return 0, s.closedErr(err)
 	}
 	next := uint64(0)
 	for sseq := start; sseq <= stop; sseq++ {
-		m, err := h.GetMsg(ctx, sseq)
+		m, err := s.getMsg(ctx, h, sseq)
 		if errors.Is(err, jetstream.ErrMsgNotFound) {
 			// Inside the stream's range, a message that is not there was
 			// lost: JetStream drops a message whose checksum fails.
-			return &eventstore.DamagedError{Ledger: ledger, Seq: max(next, from),
+			return 0, &eventstore.DamagedError{Ledger: ledger, Seq: max(next, from),
 				Reason: fmt.Sprintf("stream message %d is gone (dropped or removed from the store)", sseq)}
 		}
 		if err != nil {
-			return s.closedErr(fmt.Errorf("nats: ledger %s stream seq %d: %w", ledger, sseq, err))
+			return 0, s.closedErr(fmt.Errorf("nats: ledger %s stream seq %d: %w", ledger, sseq, err))
 		}
 		if next, err = deliverFrame(ledger, sseq, from, next, m.Header, m.Data, fn); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return next, nil
+}
+
+// getMsg fetches the stream message at sseq from the stream leader, in
+// short attempts (see retry): a get sent to a leader that just died is
+// asked again of the next one instead of waiting out a long timeout.
+func (s *Store) getMsg(ctx context.Context, h jetstream.Stream, sseq uint64) (*jetstream.RawStreamMsg, error) {
+	var m *jetstream.RawStreamMsg
+	err := s.retry(ctx, 0, func(ctx context.Context) error {
+		var err error
+		m, err = h.GetMsg(ctx, sseq)
+		return err
+	})
+	return m, err
 }
 
 // Follow implements eventstore.Store: Read that keeps the consumer open.
@@ -115,7 +144,7 @@ func (s *Store) Follow(ctx context.Context, ledger string, from uint64, fn func(
 					return err
 				}
 			}
-			return s.consume(ctx, ledger, from, start, 0, fn)
+			return s.consume(ctx, ledger, from, 0, start, 0, fn)
 		}
 		select {
 		case <-ctx.Done():
@@ -144,7 +173,7 @@ func (s *Store) findFrame(ctx context.Context, ledger string, from, headSeq uint
 	lo, hi := uint64(1), min(headSeq, from)
 	for lo < hi {
 		mid := lo + (hi-lo+1)/2
-		m, err := h.GetMsg(ctx, mid)
+		m, err := s.getMsg(ctx, h, mid)
 		if errors.Is(err, jetstream.ErrMsgNotFound) {
 			return 0, &eventstore.DamagedError{Ledger: ledger, Seq: from,
 				Reason: fmt.Sprintf("stream message %d is gone (dropped or removed from the store)", mid)}
@@ -167,13 +196,22 @@ func (s *Store) findFrame(ctx context.Context, ledger string, from, headSeq uint
 
 // consume delivers the records from from onwards, reading frames from stream
 // sequence start; with stop > 0 it ends after the frame at stream sequence
-// stop, otherwise it goes on until ctx is done.
-func (s *Store) consume(ctx context.Context, ledger string, from, start, stop uint64, fn func(eventstore.Record) error) error {
-	cons, err := s.js.OrderedConsumer(ctx, streamName(ledger), jetstream.OrderedConsumerConfig{
-		DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
-		OptStartSeq:   start,
-		// A backstop only: a finished read deletes its consumer at once.
-		InactiveThreshold: 5 * time.Second,
+// stop, otherwise it goes on until ctx is done. next is the record the
+// frame at start must begin with, 0 when no frame was read before it.
+func (s *Store) consume(ctx context.Context, ledger string, from, next, start, stop uint64, fn func(eventstore.Record) error) error {
+	// A consumer is created through the cluster's meta leader: one that
+	// died with the request is asked again of the next. A consumer created
+	// by an attempt whose answer was lost goes away by itself (inactive).
+	var cons jetstream.Consumer
+	err := s.retry(ctx, consumerAttempt, func(ctx context.Context) error {
+		var err error
+		cons, err = s.js.OrderedConsumer(ctx, streamName(ledger), jetstream.OrderedConsumerConfig{
+			DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
+			OptStartSeq:   start,
+			// A backstop only: a finished read deletes its consumer at once.
+			InactiveThreshold: 5 * time.Second,
+		})
+		return err
 	})
 	if err != nil {
 		return s.closedErr(fmt.Errorf("nats: reader for ledger %s: %w", ledger, err))
@@ -182,13 +220,17 @@ func (s *Store) consume(ctx context.Context, ledger string, from, start, stop ui
 	// a stream holds at most 1,000 consumers: many short reads (idempotent
 	// replays, audits, imports) would run into that limit within seconds.
 	defer s.deleteConsumer(ctx, ledger, cons)
-	it, err := cons.Messages(jetstream.PullMaxMessagesWithBytesLimit(256, pullBytes))
+	// An ordered consumer lives on one server; when that server dies the
+	// client notices only after two missed heartbeats, then makes a new
+	// consumer where it stopped. nats.go's 5 s default left a follower (a
+	// projection, an event stream) 10 s behind after a node died.
+	it, err := cons.Messages(jetstream.PullMaxMessagesWithBytesLimit(256, pullBytes), jetstream.PullHeartbeat(followHeartbeat))
 	if err != nil {
 		return s.closedErr(fmt.Errorf("nats: reader for ledger %s: %w", ledger, err))
 	}
 	defer it.Stop()
 
-	next := uint64(0) // record sequence the next frame must start at; 0 before the first
+	// next: the record sequence the next frame must start at; 0 before the first
 	for {
 		msg, err := it.Next(jetstream.NextContext(ctx))
 		if err != nil {

@@ -4,7 +4,10 @@
 //
 // By default it runs nats-server inside the process on a data directory, so
 // fundledger needs no other install; with a URL it uses an external server or
-// cluster, where streams are replicated (R3 unless told otherwise).
+// cluster, where streams are replicated (R3 unless told otherwise) and a
+// stream leader that dies costs the replicas' election, not an error: every
+// request is made in short attempts until the new leader answers (retry.go),
+// and a publish retried that way is stored at most once (publish.go).
 package nats
 
 import (
@@ -46,7 +49,9 @@ type Options struct {
 	URL string
 	// Replicas of each ledger stream: default 1 embedded, 3 with URL.
 	Replicas int
-	// ConnectOptions are extra client options for URL (credentials, TLS, name).
+	// Auth holds the credentials and TLS files for URL.
+	Auth Auth
+	// ConnectOptions are extra client options for URL, after Auth's.
 	ConnectOptions []natsgo.Option
 	// Logger receives the adapter's and the embedded server's warnings and
 	// errors. Default slog.Default().
@@ -55,9 +60,11 @@ type Options struct {
 
 // Store is an eventstore.Store on JetStream.
 type Store struct {
-	srv        *server.Server // nil for an external server
-	nc         *natsgo.Conn
-	js         jetstream.JetStream
+	srv *server.Server // nil for an external server
+	nc  *natsgo.Conn
+	js  jetstream.JetStream
+	// publishMsg is js.PublishMsg; a test may stand in for it to lose an ack.
+	publishMsg func(context.Context, *natsgo.Msg, ...jetstream.PublishOpt) (*jetstream.PubAck, error)
 	replicas   int
 	maxMsgSize int // largest message the stream and connection accept
 	log        *slog.Logger
@@ -94,7 +101,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		if s.replicas == 0 {
 			s.replicas = 3
 		}
-		copts := append([]natsgo.Option{natsgo.Name("fundledger"), natsgo.MaxReconnects(-1), errorsTo(log)}, opts.ConnectOptions...)
+		auth, aerr := opts.Auth.ConnectOptions()
+		if aerr != nil {
+			return nil, aerr
+		}
+		copts := append([]natsgo.Option{natsgo.Name("fundledger"), natsgo.MaxReconnects(-1), errorsTo(log)}, auth...)
+		copts = append(copts, opts.ConnectOptions...)
 		s.nc, err = natsgo.Connect(opts.URL, copts...)
 		if err != nil {
 			return nil, fmt.Errorf("nats: connect %s: %w", opts.URL, err)
@@ -117,6 +129,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s.maxMsgSize = int(min(s.nc.MaxPayload(), MaxPayload))
 	s.js, err = jetstream.New(s.nc)
 	if err == nil {
+		s.publishMsg = s.js.PublishMsg
 		// Fail early, with the reason, if JetStream is off or unreachable.
 		_, err = s.js.AccountInfo(ctx)
 	}

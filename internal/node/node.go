@@ -42,6 +42,10 @@ type Config struct {
 	// ESDBURL names an EventStoreDB/KurrentDB cluster (esdb://…) instead of
 	// the embedded store; not together with NATSURL.
 	ESDBURL string
+	// NATSReplicas of each ledger stream with NATSURL (0: 3) and NATSAuth,
+	// the credentials and TLS files for it.
+	NATSReplicas int
+	NATSAuth     nats.Auth
 	// Store, if set, is used instead of opening one (benchmarks over the
 	// in-memory store); Close closes it too.
 	Store eventstore.Store
@@ -149,7 +153,8 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		}
 	}
 	if n.Store == nil {
-		if n.Store, err = nats.Open(ctx, nats.Options{DataDir: cfg.DataDir, URL: cfg.NATSURL, Logger: cfg.Logger}); err != nil {
+		if n.Store, err = nats.Open(ctx, nats.Options{DataDir: cfg.DataDir, URL: cfg.NATSURL, Logger: cfg.Logger,
+			Replicas: replicas(cfg), Auth: cfg.NATSAuth}); err != nil {
 			return nil, err
 		}
 	}
@@ -276,4 +281,13 @@ func (n *Node) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), HTTPShutdownLimit)
 	defer cancel()
 	return n.Shutdown(ctx)
+}
+
+// replicas answers the stream replicas asked for: only an external cluster
+// replicates; the embedded store is one node.
+func replicas(cfg Config) int {
+	if cfg.NATSURL == "" {
+		return 0
+	}
+	return cfg.NATSReplicas
 }

@@ -20,7 +20,11 @@ func (n *Node) openOwners(ctx context.Context, cfg Config) (owner.Owners, error)
 	if cfg.NATSURL == "" {
 		return owner.Local{Node: self}, nil
 	}
-	kv, err := owner.Open(ctx, owner.Options{URL: cfg.NATSURL, Self: self, Logger: cfg.Logger, OnAcquire: n.Manager.Reload})
+	copts, err := cfg.NATSAuth.ConnectOptions()
+	if err != nil {
+		return nil, err
+	}
+	kv, err := owner.Open(ctx, owner.Options{URL: cfg.NATSURL, Self: self, Logger: cfg.Logger, OnAcquire: n.Manager.Reload, ConnectOptions: copts})
 	if err != nil {
 		return nil, err
 	}

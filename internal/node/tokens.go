@@ -22,7 +22,11 @@ func (n *Node) openTokens(ctx context.Context, cfg Config, tokensFile string) (*
 	if cfg.NATSURL == "" {
 		return api.OpenTokens(tokensFile)
 	}
-	t, err := api.OpenTokensKV(ctx, api.TokensKVOptions{URL: cfg.NATSURL, Name: strings.TrimSpace("fundledger-tokens " + cfg.NodeName), Logger: cfg.Logger})
+	copts, err := cfg.NATSAuth.ConnectOptions()
+	if err != nil {
+		return nil, err
+	}
+	t, err := api.OpenTokensKV(ctx, api.TokensKVOptions{URL: cfg.NATSURL, Name: strings.TrimSpace("fundledger-tokens " + cfg.NodeName), Logger: cfg.Logger, ConnectOptions: copts})
 	if err != nil {
 		return nil, err
 	}

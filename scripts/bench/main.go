@@ -2,8 +2,9 @@
 // another — the write path (1, 64 and 256 writers against raw and packed
 // JetStream), HTTP writes and single-command latency, a full payout batch,
 // the rebuild with its memory and as-of cuts, `serve`'s restart on the
-// rebuilt data dir, the public pages, and the console's lists, traces and
-// registry import — and prints at the end one line per figure:
+// rebuilt data dir, the public pages, the console's lists, traces and
+// registry import, and a 3-node R3 cluster (throughput, latency, a leader
+// killed) — and prints at the end one line per figure:
 //
 //	name=<id> value=<number> unit=<unit> baseline=<number> ratio=<number>
 //
@@ -26,6 +27,8 @@ import (
 	"time"
 
 	"github.com/fundledger/fundledger/domain"
+	"github.com/fundledger/fundledger/internal/failover"
+	"github.com/fundledger/fundledger/scripts/bench/internal/cluster"
 	"github.com/fundledger/fundledger/scripts/bench/internal/console"
 	"github.com/fundledger/fundledger/scripts/bench/internal/figure"
 	"github.com/fundledger/fundledger/scripts/bench/internal/httpwrite"
@@ -42,23 +45,25 @@ type sizes struct {
 	events, households int // the rebuilt ledger (and the restart)
 	publicHouseholds   int
 	console            console.Config
+	kills              int // leader kills of the cluster part
 	skip               map[string]bool
 }
 
 func full() sizes {
 	c := console.Default()
 	return sizes{duration: 5 * time.Second, single: 1000, batchLines: domain.MaxBatchLines,
-		events: 1000000, households: 100000, publicHouseholds: 2000, console: c}
+		events: 1000000, households: 100000, publicHouseholds: 2000, console: c, kills: 3}
 }
 
 func quick() sizes {
 	c := console.Quick()
 	c.Duration, c.NoRepeat = time.Second, true
 	return sizes{duration: time.Second, single: 200, batchLines: domain.MaxBatchLines,
-		events: 100000, households: 5000, publicHouseholds: 500, console: c}
+		events: 100000, households: 5000, publicHouseholds: 500, console: c, kills: 1}
 }
 
 func main() {
+	failover.RunNodeIfAsked() // the cluster part's killed nodes are this program started again
 	flag.Bool("quick", false, "small sizes, within 90 s (read before the other flags, whose defaults it sets)")
 	s := full()
 	for _, a := range os.Args[1:] { // the sizes' defaults follow -quick
@@ -75,7 +80,7 @@ func main() {
 	flag.IntVar(&s.console.Events, "console-events", s.console.Events, "events of the console's ledger (built through the writer)")
 	flag.IntVar(&s.console.Households, "console-households", s.console.Households, "households of the console's ledger")
 	flag.IntVar(&s.console.ImportRows, "import", s.console.ImportRows, "rows of the registry import")
-	skip := flag.String("skip", "", "parts to skip, comma-separated: writepath,httpwrite,batch,readside,restart,public,console")
+	skip := flag.String("skip", "", "parts to skip, comma-separated: writepath,httpwrite,batch,readside,restart,public,console,cluster")
 	flag.Parse()
 	s.skip = map[string]bool{}
 	for _, p := range strings.Split(*skip, ",") {
@@ -129,6 +134,9 @@ func run(ctx context.Context, s sizes, log io.Writer) ([]figure.Figure, int) {
 			return public.Run(ctx, public.Config{Clients: 64, Duration: s.duration, Households: s.publicHouseholds}, log)
 		}},
 		{"console", func(ctx context.Context, log io.Writer) ([]figure.Figure, error) { return console.Run(ctx, cs) }},
+		{"cluster", func(ctx context.Context, log io.Writer) ([]figure.Figure, error) {
+			return cluster.Run(ctx, cluster.Config{Writers: 64, Duration: s.duration, Kills: s.kills, Quick: s.kills < 3}, log)
+		}},
 	}
 	var figs []figure.Figure
 	failed := 0
