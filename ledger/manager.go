@@ -48,6 +48,13 @@ type Options struct {
 	// store: internal/owner); its error is the command's answer. Nil:
 	// always.
 	Fence func(ctx context.Context, ledger string) error
+	// KeyIndexDir keeps the idempotency keys older than KeyWindow on disk
+	// (see KeyIndex), opened at the first ledger's load; empty: every key
+	// stays in RAM.
+	KeyIndexDir string
+	// KeyWindow is how many of a ledger's newest commits keep their keys in
+	// RAM when there is a key index (0: defaultKeyWindow).
+	KeyWindow uint64
 }
 
 // Manager owns a writer per open ledger of one store. It is safe for
@@ -62,6 +69,10 @@ type Manager struct {
 
 	witness *WitnessDir // nil without Options.WitnessDir
 	snaps   *snapDir    // nil without Options.SnapshotDir
+
+	keyIdxOnce sync.Once
+	keyIdx     *KeyIndex // nil without Options.KeyIndexDir, or before the first load
+	keyIdxErr  error
 
 	mu      sync.Mutex
 	writers map[string]*writerSlot
@@ -110,6 +121,23 @@ func NewManager(store eventstore.Store, opts Options) *Manager {
 func (m *Manager) Close() {
 	m.cancel()
 	m.wg.Wait()
+	m.keyIdxOnce.Do(func() {}) // none opened from now on
+	if m.keyIdx != nil {
+		if err := m.keyIdx.Close(); err != nil {
+			m.opts.Logger.Error("idempotency key index not closed cleanly", "err", err)
+		}
+		m.keyIdx = nil
+	}
+}
+
+// keyIndex opens the key index on first use; nil without one.
+func (m *Manager) keyIndex() (*KeyIndex, error) {
+	m.keyIdxOnce.Do(func() {
+		if m.opts.KeyIndexDir != "" && m.ctx.Err() == nil {
+			m.keyIdx, m.keyIdxErr = OpenKeyIndex(m.opts.KeyIndexDir, m.opts.Logger)
+		}
+	})
+	return m.keyIdx, m.keyIdxErr
 }
 
 // Submit decides and writes one command on a ledger and answers once the
@@ -317,7 +345,11 @@ func (m *Manager) load(ctx context.Context, ledger string, create bool, slot *wr
 	if head == 0 && !create && !m.vouchedFor(ledger) {
 		return nil, unknownLedger(ledger)
 	}
-	w := &writer{code: ledger, store: m.store, clock: m.opts.Clock, log: m.opts.Logger, obs: m.opts.Observer,
+	idx, err := m.keyIndex()
+	if err != nil {
+		return nil, err
+	}
+	w := &writer{code: ledger, store: m.store, keys: newKeyTable(ledger, idx, m.opts.KeyWindow), clock: m.opts.Clock, log: m.opts.Logger, obs: m.opts.Observer,
 		queue: make(chan *pending, 4096), witness: m.witness, onDamage: m.MarkDamaged,
 		vouchers: func() ([]Voucher, error) { return m.vouchersOf(ledger) },
 		snaps:    m.snaps, snapEvery: m.opts.SnapshotEvery}
@@ -343,6 +375,13 @@ func (m *Manager) load(ctx context.Context, ledger string, create bool, slot *wr
 		close(slot.stopped)
 		w.failQueued(context.Canceled) // sent while it stopped: not written
 	}()
+	if idx != nil {
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			w.keys.runIndexer(m.ctx, w)
+		}()
+	}
 	if w.witness != nil {
 		w.witKick = make(chan struct{}, 1)
 		m.wg.Add(1)

@@ -40,13 +40,16 @@ import (
 //
 // The body is three parts, each ending in a newline:
 //
-//	header: {"format":2,"ledger":…,"seq":…,"hash":…,"time":…,"keys":N}
+//	header: {"format":3,"ledger":…,"seq":…,"hash":…,"time":…,"keys":N,"keys_from":F}
 //	state:  domain.EncodeState (lines, ending in "end")
 //	keys:   N lines `<request hash> <seq> <commit hash> <quoted key>`, by key
 //
-// Format 1 held the state as one line of JSON; a snapshot of another
-// format is discarded (the writer replays), never read as this one.
-const writerSnapFormat = 2
+// The keys are those the writer held in RAM: the key of every commit from
+// seq F on (F is 1 without a key index; with one, older keys are in the
+// index, see keyTable). Format 1 held the state as one line of JSON, format
+// 2 every key with no keys_from; a snapshot of another format is discarded
+// (the writer replays), never read as this one.
+const writerSnapFormat = 3
 
 // writerKeyFile holds the key that signs a data dir's writer snapshots.
 const writerKeyFile = "snapshot.key"
@@ -67,6 +70,8 @@ type writerSnapHeader struct {
 	Hash   string    `json:"hash"`
 	Time   time.Time `json:"time"`
 	Keys   int       `json:"keys"`
+	// KeysFrom: the keys held are those of every commit from this seq on.
+	KeysFrom uint64 `json:"keys_from"`
 }
 
 // writerSnap is what a snapshot holds.
@@ -254,7 +259,7 @@ func (d *snapDir) Read(path, ledger string) (*writerSnap, error) {
 	if derr != nil {
 		return nil, &badWriterSnap{"cannot be decoded: " + derr.Error()}
 	}
-	if s.Ledger != ledger || s.Format != writerSnapFormat || len(s.Hash) != 64 || s.Seq == 0 {
+	if s.Ledger != ledger || s.Format != writerSnapFormat || len(s.Hash) != 64 || s.Seq == 0 || s.KeysFrom == 0 {
 		return nil, &badWriterSnap{fmt.Sprintf("header names ledger %q seq %d format %d", s.Ledger, s.Seq, s.Format)}
 	}
 	return s, nil

@@ -99,8 +99,8 @@ func TestWriterStartsFromItsSnapshotAsFromAFullReplay(t *testing.T) {
 	if a, b := encoded(t, ws), encoded(t, wf); a != b {
 		t.Fatalf("state from snapshot differs from full replay:\n%s\n%s", a, b)
 	}
-	if fmt.Sprint(ws.keys) != fmt.Sprint(wf.keys) || len(ws.keys) != 12 {
-		t.Fatalf("keys from snapshot %v, full replay %v", ws.keys, wf.keys)
+	if fmt.Sprint(ws.keys.ram) != fmt.Sprint(wf.keys.ram) || len(ws.keys.ram) != 12 {
+		t.Fatalf("keys from snapshot %v, full replay %v", ws.keys.ram, wf.keys.ram)
 	}
 	for _, key := range []string{"k0", "k8", "t2"} {
 		res := keyed(t, fromSnap, key, allocate("ignored"))
@@ -218,9 +218,9 @@ func TestOldFormatWriterSnapshotIsDiscarded(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, keys, _ := bytes.Cut(rest, []byte("\nend\n"))
-		old := bytes.Replace(header, []byte(`"format":2`), []byte(`"format":1`), 1)
+		old := bytes.Replace(header, []byte(`"format":3`), []byte(`"format":1`), 1)
 		if bytes.Equal(old, header) {
-			t.Fatalf("header %s has no format 2", header)
+			t.Fatalf("header %s has no format 3", header)
 		}
 		old = append(append(append(append(old, '\n'), js...), '\n'), keys...)
 		if err := d.Write(code, seqOf(t, p), old); err != nil {

@@ -84,8 +84,8 @@ type writer struct {
 	queue chan *pending
 
 	state    *domain.State
-	keys     map[string]keyEntry // keys of durable commits
-	head     uint64              // last durable commit
+	keys     *keyTable // idempotency keys of durable commits (RAM, and the key index)
+	head     uint64    // last durable commit
 	headHash string
 	headTime time.Time
 
@@ -126,14 +126,16 @@ type headInfo struct {
 // failed append). A store behind either, or disagreeing, answers a *Damage.
 func (w *writer) load(ctx context.Context) error {
 	acked := w.durable.Load() // nil on the first load
-	w.state, w.keys = domain.NewState(), map[string]keyEntry{}
+	w.state = domain.NewState()
+	w.keys.reset()
 	w.head, w.headHash, w.headTime = 0, domain.GenesisHash, time.Time{}
 	snap := w.newestSnapshot()
-	if snap != nil && w.storeHolds(ctx, snap.Seq, snap.Hash) {
+	if snap != nil && w.storeHolds(ctx, snap.Seq, snap.Hash) && w.keys.canStartFrom(snap) {
 		// Start from the snapshot and replay the tail only, linked to the
 		// snapshot's hash. Checking the whole chain is fundledger verify's
 		// job.
-		w.state, w.keys = snap.state, snap.keys
+		w.state = snap.state
+		w.keys.ram, w.keys.from = snap.keys, snap.KeysFrom
 		w.head, w.headHash, w.headTime = snap.Seq, snap.Hash, snap.Time
 		w.snapSeq = snap.Seq
 	}
@@ -147,9 +149,7 @@ func (w *writer) load(ctx context.Context) error {
 		for _, e := range events {
 			w.state.Apply(e)
 		}
-		if c.IdempotencyKey != "" {
-			w.keys[c.IdempotencyKey] = keyEntry{c.RequestHash, c.Seq, c.Hash}
-		}
+		w.keys.put(c)
 		w.head, w.headHash, w.headTime = c.Seq, c.Hash, c.Time
 		return nil
 	})
@@ -190,6 +190,11 @@ func (w *writer) load(ctx context.Context) error {
 			return err
 		}
 	}
+	// Only now, the chain checked, is the key index checked against it.
+	if err := w.keys.catchUp(ctx, w.store, w.head, w.headHash); err != nil {
+		return err
+	}
+	w.keys.sweep(w.head)
 	return nil
 }
 
@@ -388,7 +393,7 @@ func (w *writer) land(ctx context.Context, f *flight, err error) (redo []*pendin
 		w.obs.Committed(w.code, len(f.batch), time.Since(f.start))
 		for _, s := range f.batch {
 			if key := s.commit.IdempotencyKey; key != "" {
-				w.keys[key] = keyEntry{s.commit.RequestHash, s.commit.Seq, s.commit.Hash}
+				w.keys.put(s.commit)
 				delete(w.staging, key)
 			}
 			res := Result{Seq: s.commit.Seq, Hash: s.commit.Hash, Events: s.commit.Events}
@@ -397,6 +402,7 @@ func (w *writer) land(ctx context.Context, f *flight, err error) (redo []*pendin
 				p.done <- outcome{res: res}
 			}
 		}
+		w.keys.landed(f.batch, w.head) // to the index off the commit path
 		return nil, reloaded
 	}
 	conflict := errors.Is(err, eventstore.ErrConflict)
@@ -473,7 +479,12 @@ func (w *writer) stage(group []*pending, size int) (batch []*staged, leftover []
 				}
 				continue
 			}
-			if k, ok := w.keys[key]; ok {
+			k, ok, err := w.keys.lookup(key)
+			if err != nil { // whether the key was answered is unknown: nothing is written
+				p.done <- outcome{err: err}
+				continue
+			}
+			if ok {
 				p.done <- w.replay(k, p.req)
 				continue
 			}

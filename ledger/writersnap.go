@@ -53,7 +53,7 @@ func (w *writer) snapshot(wait bool) {
 	w.snapWG.Wait() // one write at a time
 	start := time.Now()
 	seq := w.head
-	body, err := encodeWriterSnap(writerSnapHeader{Ledger: w.code, Seq: seq, Hash: w.headHash, Time: w.headTime}, w.state, w.keys)
+	body, err := encodeWriterSnap(writerSnapHeader{Ledger: w.code, Seq: seq, Hash: w.headHash, Time: w.headTime, KeysFrom: w.keys.from}, w.state, w.keys.ram)
 	if err != nil {
 		w.log.Error("writer snapshot not encoded", "ledger", w.code, "seq", seq, "err", err)
 		return

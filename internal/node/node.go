@@ -80,6 +80,7 @@ func WitnessDir(dataDir string) string { return filepath.Join(dataDir, "witness"
 func ManagerOptions(dataDir string, opts ledger.Options) ledger.Options {
 	opts.WitnessDir = WitnessDir(dataDir)
 	opts.SnapshotDir = WriterSnapshotDir(dataDir)
+	opts.KeyIndexDir = KeyIndexDir(dataDir)
 	snapshots := SnapshotDir(dataDir)
 	opts.Vouchers = func(code string) ([]ledger.Voucher, error) { return projections.NewestSnapshotVoucher(snapshots, code) }
 	return opts
@@ -104,6 +105,10 @@ func Vouchers(dataDir, code string) ([]ledger.Voucher, error) {
 
 // WriterSnapshotDir is where a data dir keeps its writers' snapshots.
 func WriterSnapshotDir(dataDir string) string { return filepath.Join(dataDir, "writer") }
+
+// KeyIndexDir is where a data dir keeps the idempotency keys older than
+// the writers' window (ledger.KeyIndex: derived from the chain).
+func KeyIndexDir(dataDir string) string { return filepath.Join(dataDir, "keys") }
 
 // SnapshotDir is where a data dir keeps its projection snapshots.
 func SnapshotDir(dataDir string) string { return filepath.Join(dataDir, "projections") }

@@ -9,6 +9,7 @@
 // idempotency key, until the ledger holds -events events.
 //
 //	go run ./scripts/restart [-events 1000000] [-households 100000] [-dir DIR]
+//	go run ./scripts/restart -reuse -heap -dir DIR   # the writer's heap, keys in RAM or in the index
 package main
 
 import (
@@ -36,12 +37,16 @@ func main() {
 	households := flag.Int("households", 100_000, "households registered")
 	dir := flag.String("dir", "", "data dir (default: a temporary one, removed at the end)")
 	reuse := flag.Bool("reuse", false, "time an existing -dir as it is (no build, no full replay)")
+	heap := flag.Bool("heap", false, "then measure the writer's heap with every key in RAM and with the key index (see writerHeap)")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the snapshot start (node.Open and the projections catching up) to this file")
 	flag.Parse()
 	var err error
-	if *reuse {
+	switch {
+	case *reuse && *heap:
+		err = writerHeap(context.Background(), *dir)
+	case *reuse:
 		err = reopen(*dir)
-	} else {
+	default:
 		err = run(*events, *households, *dir)
 	}
 	if err != nil {
