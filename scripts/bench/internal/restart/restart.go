@@ -34,17 +34,51 @@ func Run(ctx context.Context, dir string, log io.Writer) ([]figure.Figure, error
 		return nil, err
 	}
 
-	start = time.Now()
-	n, err := node.Open(ctx, node.Config{DataDir: dir, Logger: quiet})
+	// The history was appended straight to the store, so no writer has
+	// snapshotted it yet: the first start replays it (what a node does
+	// once, after an import or a restore) and its clean stop writes the
+	// writer and projection snapshots every later start begins from. The
+	// second start is the restart a county sees.
+	first, err := startOnce(ctx, dir, quiet)
 	if err != nil {
 		return nil, err
 	}
-	defer n.Close()
+	fmt.Fprintf(log, "# first start on the data dir (no writer snapshot yet): %s\n", first)
+	again, err := startOnce(ctx, dir, quiet)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(log, "# restart on the existing data dir: %s; the store alone opens in %s\n", again, storeOpen.Round(time.Millisecond))
+	return []figure.Figure{{Name: "restart_s", Value: again.ready.Seconds(), Unit: "s", Baseline: storeOpen.Seconds()}}, nil
+}
+
+// started is how long one start took: node.Open, and until /readyz
+// answered 200.
+type started struct{ opened, ready time.Duration }
+
+func (s started) String() string {
+	return fmt.Sprintf("node.Open %s, /readyz 200 after %s", s.opened.Round(time.Millisecond), s.ready.Round(time.Millisecond))
+}
+
+// startOnce opens a node on dir, serves until /readyz answers 200, and
+// stops it cleanly (writing its snapshots).
+func startOnce(ctx context.Context, dir string, quiet *slog.Logger) (started, error) {
+	start := time.Now()
+	n, err := node.Open(ctx, node.Config{DataDir: dir, Logger: quiet})
+	if err != nil {
+		return started{}, err
+	}
 	opened := time.Since(start)
+	closed := false
+	defer func() {
+		if !closed {
+			_ = n.Close()
+		}
+	}()
 	n.Start()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return started{}, err
 	}
 	n.Serve(ln)
 	url := "http://" + ln.Addr().String() + "/readyz"
@@ -60,16 +94,17 @@ func Run(ctx context.Context, dir string, log io.Writer) ([]figure.Figure, error
 				break
 			}
 			if bytes.Contains(body, []byte(`"damaged"`)) {
-				return nil, fmt.Errorf("/readyz: %s", body)
+				return started{}, fmt.Errorf("/readyz: %s", body)
 			}
 		}
 		if wait.Err() != nil {
-			return nil, fmt.Errorf("/readyz not 200 after %s", time.Since(start).Round(time.Second))
+			return started{}, fmt.Errorf("/readyz not 200 after %s", time.Since(start).Round(time.Second))
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	ready := time.Since(start)
-	fmt.Fprintf(log, "# restart on the existing data dir: node.Open %s, /readyz 200 after %s; the store alone opens in %s\n",
-		opened.Round(time.Millisecond), ready.Round(time.Millisecond), storeOpen.Round(time.Millisecond))
-	return []figure.Figure{{Name: "restart_s", Value: ready.Seconds(), Unit: "s", Baseline: storeOpen.Seconds()}}, nil
+	// A clean stop, as SIGTERM gives serve: it writes the snapshots the
+	// next start begins from.
+	closed = true
+	return started{opened, ready}, n.Close()
 }
