@@ -63,20 +63,21 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 		m.write(c, e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Amount: e.Amount}, e.Postings)
 	case domain.PayoutMade:
 		if h := m.st.Households[e.Household]; h != nil {
-			h.Lines = append(h.Lines, line{Write: e.ID, Item: m.in(e.Item), Standard: e.Standard, Period: m.in(e.Period),
-				Fund: m.in(e.Fund), Amount: e.Amount, Seq: c.Seq, Day: m.in(lineDate(c)), Reversed: true, ReissueOf: e.ReissueOf})
+			l := line{lineKind: m.kind(lineKind{Item: e.Item, Period: e.Period, Fund: e.Fund, Day: lineDate(c), Standard: e.Standard}),
+				Write: e.ID, Amount: e.Amount, Seq: c.Seq, Reversed: true}
+			l.setBank(lineBank{ReissueOf: e.ReissueOf})
+			h.Lines = append(h.Lines, l)
 		}
 		m.write(c, e.ID, &write{Type: e.EventType(), Fund: e.Fund, Household: e.Household, Amount: e.Amount, ReissueOf: e.ReissueOf}, e.Postings)
 	case domain.PayoutBatchAccepted:
 		b := &batch{Fund: e.Fund, Item: e.Item, Period: e.Period, Households: make([]string, 0, len(e.Lines))}
-		item, period, fundID, day := m.in(e.Item), m.in(e.Period), m.in(e.Fund), m.in(lineDate(c))
+		kind := m.kind(lineKind{Item: e.Item, Period: e.Period, Fund: e.Fund, Day: lineDate(c), Standard: e.Standard})
 		for _, l := range e.Lines {
 			b.Households = append(b.Households, l.Household)
 			if h := m.st.Households[l.Household]; h != nil {
 				// Lines start reversed (not counting); the write's effect below
 				// makes them count, the same path a reversal of a reversal takes.
-				h.Lines = append(h.Lines, line{Write: e.ID, Batch: true, Item: item, Standard: e.Standard, Period: period,
-					Fund: fundID, Amount: l.Amount, Seq: c.Seq, Day: day, Reversed: true})
+				h.Lines = append(h.Lines, line{lineKind: kind, Write: e.ID, Batch: true, Amount: l.Amount, Seq: c.Seq, Reversed: true})
 			}
 		}
 		m.st.Batches[e.ID] = b
@@ -89,7 +90,9 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 				continue
 			}
 			before := l.counts()
-			l.Bank, l.BankRef, l.Reason = r.Status, r.BankRef, r.Reason
+			b := l.banked()
+			b.Bank, b.BankRef, b.Reason = r.Status, r.BankRef, r.Reason
+			l.setBank(b)
 			m.lineDelta(r.Household, l, before)
 			if before && !l.counts() {
 				m.st.Undelivered.add(r.Household, l.Amount)
@@ -217,12 +220,15 @@ func (m *Model) reissued(w *write, id string, sign int) {
 	if l == nil || l.counts() {
 		return
 	}
+	b := l.banked()
 	switch {
-	case sign > 0 && l.ReissuedBy == "":
-		l.ReissuedBy = id
+	case sign > 0 && b.ReissuedBy == "":
+		b.ReissuedBy = id
+		l.setBank(b)
 		m.st.Undelivered.remove(hid, l.Amount)
-	case sign < 0 && l.ReissuedBy == id:
-		l.ReissuedBy = ""
+	case sign < 0 && b.ReissuedBy == id:
+		b.ReissuedBy = ""
+		l.setBank(b)
 		m.st.Undelivered.add(hid, l.Amount)
 	}
 }

@@ -46,8 +46,9 @@ func (f *fieldWriter) str(s string) {
 	f.buf = append(f.buf, s...)
 }
 
-func (f *fieldWriter) uint(v uint64) { f.str(""); f.buf = strconv.AppendUint(f.buf, v, 10) }
-func (f *fieldWriter) int(v int64)   { f.str(""); f.buf = strconv.AppendInt(f.buf, v, 10) }
+func (f *fieldWriter) uint(v uint64)        { f.str(""); f.buf = strconv.AppendUint(f.buf, v, 10) }
+func (f *fieldWriter) int(v int64)          { f.str(""); f.buf = strconv.AppendInt(f.buf, v, 10) }
+func (f *fieldWriter) money(m domain.Money) { f.str(""); f.buf = m.AppendText(f.buf) }
 func (f *fieldWriter) bool(b bool) {
 	if b {
 		f.str("1")
@@ -77,21 +78,22 @@ func needsQuote(s string) bool {
 }
 
 func (f *fieldWriter) line(l *line) error {
+	b := l.banked()
 	f.str(l.Write)
 	f.bool(l.Batch)
 	f.str(l.Item)
-	f.str(l.Standard.String())
+	f.money(l.Standard)
 	f.str(l.Period)
 	f.str(l.Fund)
-	f.str(l.Amount.String())
+	f.money(l.Amount)
 	f.uint(l.Seq)
 	f.str(l.Day)
-	f.str(l.Bank)
-	f.str(l.BankRef)
-	f.str(l.Reason)
+	f.str(b.Bank)
+	f.str(b.BankRef)
+	f.str(b.Reason)
 	f.bool(l.Reversed)
-	f.str(l.ReissueOf)
-	f.str(l.ReissuedBy)
+	f.str(b.ReissueOf)
+	f.str(b.ReissuedBy)
 	return f.end()
 }
 
@@ -106,7 +108,7 @@ func (f *fieldWriter) write(id string, w *write) error {
 	f.str(w.Fund)
 	f.str(w.Payee)
 	f.str(w.Household)
-	f.str(w.Amount.String())
+	f.money(w.Amount)
 	f.str(w.ReissueOf)
 	return f.end()
 }
@@ -117,6 +119,7 @@ type lineReader struct {
 	long []byte
 	fs   [][]byte
 	in   map[string]string // interns the repeated names (Model.intern)
+	m    *Model            // interns the lines' kinds (Model.kind), if set
 }
 
 // next answers the next line without its newline; the bytes are valid
@@ -236,9 +239,14 @@ func (r *lineReader) line(l *line) error {
 		return err
 	}
 	var p fieldParser
-	*l = line{Write: string(f[0]), Batch: p.bool(f[1]), Item: r.name(f[2]), Standard: p.money(f[3]), Period: r.name(f[4]),
-		Fund: r.name(f[5]), Amount: p.money(f[6]), Seq: p.uint(f[7]), Day: r.name(f[8]), Bank: r.name(f[9]),
-		BankRef: string(f[10]), Reason: string(f[11]), Reversed: p.bool(f[12]), ReissueOf: string(f[13]), ReissuedBy: string(f[14])}
+	kind := lineKind{Item: r.name(f[2]), Standard: p.money(f[3]), Period: r.name(f[4]), Fund: r.name(f[5]), Day: r.name(f[8])}
+	*l = line{Write: string(f[0]), Batch: p.bool(f[1]), Amount: p.money(f[6]), Seq: p.uint(f[7]), Reversed: p.bool(f[12])}
+	if r.m != nil {
+		l.lineKind = r.m.kind(kind)
+	} else {
+		l.lineKind = &kind
+	}
+	l.setBank(lineBank{Bank: r.name(f[9]), BankRef: string(f[10]), Reason: string(f[11]), ReissueOf: string(f[13]), ReissuedBy: string(f[14])})
 	return p.err
 }
 

@@ -128,7 +128,7 @@ func decodeModel(r io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("snapshot format %d, want %d", meta.Format, snapFormat)
 	}
 	m := NewModel(meta.Ledger)
-	lr.in = m.intern // the lines' names are shared as the fold shares them
+	lr.in, lr.m = m.intern, m // the lines' names and kinds are shared as the fold shares them
 	accounts := m.st.Accounts
 	if err := lr.json(&m.st); err != nil {
 		return nil, fmt.Errorf("snapshot body: %w", err)

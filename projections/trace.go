@@ -166,10 +166,10 @@ func bankStatus(l *line) string {
 	switch {
 	case l.Reversed:
 		return BankReversed
-	case l.Bank == "":
+	case l.banked().Bank == "":
 		return BankPending
 	}
-	return l.Bank
+	return l.banked().Bank
 }
 
 // inOrder puts lines in the order of the batch's households, in one pass
@@ -231,7 +231,7 @@ func (m *Model) TraceHousehold(id string) (HouseholdTrace, bool) {
 	for i := range h.Lines {
 		l := &h.Lines[i]
 		tl := HouseholdTraceLine{Fund: l.Fund, Item: l.Item, Period: l.Period, Amount: l.Amount, BankStatus: bankStatus(l),
-			Reason: l.Reason, Counts: l.counts(), Seq: l.Seq}
+			Reason: l.banked().Reason, Counts: l.counts(), Seq: l.Seq}
 		if f := m.st.Funds[l.Fund]; f != nil {
 			tl.DocumentNo, tl.Programme = f.DocumentNo, f.Programme
 		}
@@ -305,7 +305,7 @@ func (m *Model) batchDetail(id string, b *batch) BatchDetail {
 			continue
 		}
 		st := bankStatus(l)
-		out.Lines = append(out.Lines, BatchLine{Household: hid, Amount: l.Amount, BankStatus: st, BankRef: l.BankRef, Reason: l.Reason})
+		out.Lines = append(out.Lines, BatchLine{Household: hid, Amount: l.Amount, BankStatus: st, BankRef: l.banked().BankRef, Reason: l.banked().Reason})
 		out.Amount = out.Amount.Add(l.Amount)
 		r := out.Reconciliation[st]
 		r.Lines++

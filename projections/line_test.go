@@ -1,0 +1,35 @@
+package projections
+
+import "testing"
+
+// TestLineCopiesShareNoBankPart: frozen copies lines with their bank part
+// shared, so a bank result or a re-issue link on one copy must not show in
+// the other (setBank makes a new part rather than changing the shared one).
+func TestLineCopiesShareNoBankPart(t *testing.T) {
+	var live line
+	live.setBank(lineBank{Bank: "failed", Reason: "账户已销户"})
+	frozen := live
+	live.setBank(lineBank{Bank: "failed", Reason: "账户已销户", ReissuedBy: "PO2"})
+	if got := frozen.banked(); got.ReissuedBy != "" {
+		t.Fatalf("the frozen copy sees the live line's re-issue: %+v", got)
+	}
+	live.setBank(lineBank{})
+	if live.bank != nil || frozen.banked().Bank != "failed" {
+		t.Fatalf("clearing: live %+v, frozen %+v", live.bank, frozen.banked())
+	}
+}
+
+// TestLineKindsAreInterned: the lines of one payout run share one kind,
+// and a kind differing in any field is another.
+func TestLineKindsAreInterned(t *testing.T) {
+	m := NewModel("341504")
+	k := lineKind{Item: "光伏扶贫补助", Period: "2019", Fund: "A1", Day: "2019-07-01"}
+	a, b := m.kind(k), m.kind(lineKind{Item: string([]byte("光伏扶贫补助")), Period: "2019", Fund: "A1", Day: "2019-07-01"})
+	if a != b {
+		t.Fatal("equal kinds are not shared")
+	}
+	k.Day = "2019-07-02"
+	if c := m.kind(k); c == a || c.Day != "2019-07-02" {
+		t.Fatalf("another day got kind %+v", *c)
+	}
+}
