@@ -38,11 +38,11 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 	case domain.FundAllocated:
 		m.st.Funds[e.ID] = &fund{ID: e.ID, Pool: domain.PoolPoverty, Level: e.SourceLevel, Programme: e.Programme,
 			FiscalYear: e.FiscalYear, DocumentNo: e.DocumentNo, Seq: c.Seq}
-		m.write(c, e.ID, &write{Type: e.EventType(), Fund: e.ID, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.ID), "", e.Amount, writeMore{}), e.Postings)
 	case domain.FundIntegrated:
 		m.st.Funds[e.ID] = &fund{ID: e.ID, Pool: domain.PoolIntegrated, Level: "farm", Programme: e.Programme,
 			FiscalYear: e.FiscalYear, DocumentNo: e.DocumentNo, Seq: c.Seq}
-		m.write(c, e.ID, &write{Type: e.EventType(), Fund: e.ID, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.ID), "", e.Amount, writeMore{}), e.Postings)
 	case domain.ProjectApproved:
 		m.st.Projects[e.ID] = &project{Info: e, Status: "approved",
 			Dates: map[string]string{"approved": c.BusinessDate()}, Funds: map[string]*projectFund{}}
@@ -56,11 +56,11 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 			p.Dates[e.Status] = e.Date
 		}
 	case domain.FundsAppropriated:
-		m.write(c, e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.Fund), "", e.Amount, writeMore{Project: e.Project}), e.Postings)
 	case domain.ProjectPaid:
-		m.write(c, e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Payee: e.Payee, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.Fund), "", e.Amount, writeMore{Project: e.Project, Payee: e.Payee}), e.Postings)
 	case domain.FundsRecovered:
-		m.write(c, e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.Fund), "", e.Amount, writeMore{Project: e.Project}), e.Postings)
 	case domain.PayoutMade:
 		if h := m.st.Households[e.Household]; h != nil {
 			l := line{lineKind: m.kind(lineKind{Item: e.Item, Period: e.Period, Fund: e.Fund, Day: lineDate(c), Standard: e.Standard}),
@@ -68,7 +68,11 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 			l.setBank(lineBank{ReissueOf: e.ReissueOf})
 			h.Lines = append(h.Lines, l)
 		}
-		m.write(c, e.ID, &write{Type: e.EventType(), Fund: e.Fund, Household: e.Household, Amount: e.Amount, ReissueOf: e.ReissueOf}, e.Postings)
+		hid := e.Household
+		if h := m.st.Households[hid]; h != nil && h.Info.ID == hid {
+			hid = h.Info.ID // the register's copy, not this event's
+		}
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.Fund), hid, e.Amount, writeMore{ReissueOf: e.ReissueOf}), e.Postings)
 	case domain.PayoutBatchAccepted:
 		b := &batch{Fund: e.Fund, Item: e.Item, Period: e.Period, Households: make([]string, 0, len(e.Lines))}
 		kind := m.kind(lineKind{Item: e.Item, Period: e.Period, Fund: e.Fund, Day: lineDate(c), Standard: e.Standard})
@@ -81,7 +85,7 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 			}
 		}
 		m.st.Batches[e.ID] = b
-		m.write(c, e.ID, &write{Type: e.EventType(), Fund: e.Fund, Amount: e.Control.Amount}, e.Postings)
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.Fund), "", e.Control.Amount, writeMore{}), e.Postings)
 	case domain.BankResultsRecorded:
 		m.post(e.Postings, -1) // failed and returned lines undo what the batch posted
 		for _, r := range e.Lines {
@@ -107,9 +111,12 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 		pol := int8(-1)
 		if target != nil {
 			pol = -target.Polarity
-			target.ReversedBy = e.ID
+			x := target.extra()
+			x.ReversedBy = e.ID
+			target.setExtra(x)
 		}
-		w := &write{Type: e.EventType(), Polarity: pol, Reverses: e.Reverses}
+		w := newWrite(e.EventType(), "", "", domain.Zero, writeMore{Reverses: e.Reverses})
+		w.Polarity = pol
 		m.st.Writes[e.ID] = w
 		m.post(e.Postings, pol)
 		if target != nil {
@@ -161,36 +168,36 @@ func (m *Model) effect(w *write, id string, sign int) {
 	f := m.st.Funds[w.Fund]
 	switch w.Type {
 	case domain.TypeWriteReversed:
-		if t := m.st.Writes[w.Reverses]; t != nil {
-			m.effect(t, w.Reverses, -sign)
+		if t := m.st.Writes[w.extra().Reverses]; t != nil {
+			m.effect(t, w.extra().Reverses, -sign)
 		}
 	case domain.TypeFundAllocated, domain.TypeFundIntegrated:
 		if f != nil {
 			f.Amount = f.Amount.Add(amt)
 		}
 	case domain.TypeFundsAppropriated:
-		if pf := m.projectFund(w.Project, w.Fund); pf != nil {
+		if pf := m.projectFund(w.extra().Project, w.Fund); pf != nil {
 			pf.Appropriated = pf.Appropriated.Add(amt)
 		}
 		if f != nil {
 			f.Appropriated = f.Appropriated.Add(amt)
 		}
 	case domain.TypeProjectPaid:
-		if pf := m.projectFund(w.Project, w.Fund); pf != nil {
+		if pf := m.projectFund(w.extra().Project, w.Fund); pf != nil {
 			pf.Paid = pf.Paid.Add(amt)
 		}
 		if f != nil {
 			f.ProjectPaid = f.ProjectPaid.Add(amt)
 		}
-		py := m.st.Payees[w.Payee]
+		py := m.st.Payees[w.extra().Payee]
 		if py == nil {
 			py = &payee{ByProject: map[string]domain.Money{}}
-			m.st.Payees[w.Payee] = py
+			m.st.Payees[w.extra().Payee] = py
 		}
 		py.Payments += sign
-		py.ByProject[w.Project] = py.ByProject[w.Project].Add(amt)
+		py.ByProject[w.extra().Project] = py.ByProject[w.extra().Project].Add(amt)
 	case domain.TypeFundsRecovered:
-		if pf := m.projectFund(w.Project, w.Fund); pf != nil {
+		if pf := m.projectFund(w.extra().Project, w.Fund); pf != nil {
 			pf.Recovered = pf.Recovered.Add(amt)
 		}
 		if f != nil {
@@ -212,7 +219,7 @@ func (m *Model) effect(w *write, id string, sign int) {
 // replaces while the payout stands (sign +1), and unlinks it when the
 // payout is reversed (sign -1): a re-issued line is no longer undelivered.
 func (m *Model) reissued(w *write, id string, sign int) {
-	bid, hid, ok := domain.ParseReissueOf(w.ReissueOf)
+	bid, hid, ok := domain.ParseReissueOf(w.extra().ReissueOf)
 	if !ok {
 		return
 	}

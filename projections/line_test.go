@@ -1,6 +1,10 @@
 package projections
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/fundledger/fundledger/domain"
+)
 
 // TestLineCopiesShareNoBankPart: frozen copies lines with their bank part
 // shared, so a bank result or a re-issue link on one copy must not show in
@@ -31,5 +35,18 @@ func TestLineKindsAreInterned(t *testing.T) {
 	k.Day = "2019-07-02"
 	if c := m.kind(k); c == a || c.Day != "2019-07-02" {
 		t.Fatalf("another day got kind %+v", *c)
+	}
+}
+
+// TestWriteCopiesShareNoRarePart: as for lines, a reversal marked on the
+// live write must not show in a frozen copy of it.
+func TestWriteCopiesShareNoRarePart(t *testing.T) {
+	live := newWrite(domain.TypeFundsAppropriated, "A1", "", domain.Fen(100), writeMore{Project: "P1"})
+	frozen := *live
+	x := live.extra()
+	x.ReversedBy = "R1"
+	live.setExtra(x)
+	if got := frozen.extra(); got.ReversedBy != "" || got.Project != "P1" {
+		t.Fatalf("the frozen copy sees the live write's reversal: %+v", got)
 	}
 }

@@ -187,18 +187,51 @@ type batch struct {
 }
 
 // write is a money write a reversal can name, with what undoing it touches.
+// There is one per money event, so it is kept small (88 bytes): what only
+// some writes have (a reversal's target, a project, a payee, a re-issue
+// link, being reversed) is a writeMore that is nil until then and, like a
+// line's bank part, replaced rather than changed (frozen shares it).
 type write struct {
-	Type       domain.EventType `json:"type"`
-	Seq        uint64           `json:"seq,omitempty"` // commit that made it
-	Polarity   int8             `json:"pol"`           // +1 an original write, -1 one that undoes another
-	Reverses   string           `json:"reverses,omitempty"`
-	ReversedBy string           `json:"reversed_by,omitempty"`
-	Project    string           `json:"project,omitempty"`
-	Fund       string           `json:"fund,omitempty"`
-	Payee      string           `json:"payee,omitempty"`
-	Household  string           `json:"household,omitempty"`
-	Amount     domain.Money     `json:"amount"`
-	ReissueOf  string           `json:"reissue_of,omitempty"` // a payout's: the line it re-issues
+	Type      domain.EventType
+	Amount    domain.Money
+	Fund      string
+	Household string
+	Seq       uint64     // commit that made it
+	more      *writeMore // nil: none of its fields set
+	Polarity  int8       // +1 an original write, -1 one that undoes another
+}
+
+// writeMore is the rare part of a write; never change one in place.
+type writeMore struct {
+	Reverses   string
+	ReversedBy string
+	Project    string
+	Payee      string
+	ReissueOf  string // a payout's: the line it re-issues
+}
+
+// extra answers the write's rare part (zero if it has none).
+func (w *write) extra() writeMore {
+	if w.more == nil {
+		return writeMore{}
+	}
+	return *w.more
+}
+
+// setExtra replaces the write's rare part (copy on write: see write).
+func (w *write) setExtra(x writeMore) {
+	if x == (writeMore{}) {
+		w.more = nil
+		return
+	}
+	w.more = &x
+}
+
+// newWrite answers a write with its rare part set.
+func newWrite(t domain.EventType, fund, household string, amount domain.Money, more writeMore) *write {
+	w := &write{Type: t, Fund: fund, Household: household, Amount: amount}
+	w.setExtra(more)
+	return w
 }
 
 // item totals the payout lines that count, per subsidy item (补贴项目).

@@ -102,14 +102,15 @@ func (f *fieldWriter) write(id string, w *write) error {
 	f.str(string(w.Type))
 	f.uint(w.Seq)
 	f.int(int64(w.Polarity))
-	f.str(w.Reverses)
-	f.str(w.ReversedBy)
-	f.str(w.Project)
+	x := w.extra()
+	f.str(x.Reverses)
+	f.str(x.ReversedBy)
+	f.str(x.Project)
 	f.str(w.Fund)
-	f.str(w.Payee)
+	f.str(x.Payee)
 	f.str(w.Household)
 	f.money(w.Amount)
-	f.str(w.ReissueOf)
+	f.str(x.ReissueOf)
 	return f.end()
 }
 
@@ -189,6 +190,18 @@ func (r *lineReader) name(b []byte) string {
 	return s
 }
 
+// household answers a household id, as the register's copy when the
+// model (read before the writes) has it, so that a write does not hold a
+// string of its own.
+func (r *lineReader) household(b []byte) string {
+	if r.m != nil {
+		if h, ok := r.m.st.Households[string(b)]; ok && h.Info.ID == string(b) {
+			return h.Info.ID
+		}
+	}
+	return string(b)
+}
+
 // fieldParser reads typed fields, keeping the first error.
 type fieldParser struct{ err error }
 
@@ -256,9 +269,9 @@ func (r *lineReader) write() (string, *write, error) {
 		return "", nil, err
 	}
 	var p fieldParser
-	w := &write{Type: domain.EventType(r.name(f[1])), Seq: p.uint(f[2]), Polarity: p.int8(f[3]), Reverses: string(f[4]),
-		ReversedBy: string(f[5]), Project: string(f[6]), Fund: r.name(f[7]), Payee: string(f[8]), Household: string(f[9]),
-		Amount: p.money(f[10]), ReissueOf: string(f[11])}
+	w := newWrite(domain.EventType(r.name(f[1])), r.name(f[7]), r.household(f[9]), p.money(f[10]),
+		writeMore{Reverses: string(f[4]), ReversedBy: string(f[5]), Project: r.name(f[6]), Payee: r.name(f[8]), ReissueOf: string(f[11])})
+	w.Seq, w.Polarity = p.uint(f[2]), p.int8(f[3])
 	return string(f[0]), w, p.err
 }
 

@@ -153,6 +153,9 @@ func decodeModel(r io.Reader) (*Model, error) {
 				return nil, fmt.Errorf("snapshot household %q: payout line: %w", e.ID, err)
 			}
 		}
+		if e.H.Info.ID == e.ID {
+			e.ID = e.H.Info.ID // one copy of the id for the key and the register
+		}
 		m.st.Households[e.ID] = e.H
 	}
 	if err := lr.json(&n); err != nil {

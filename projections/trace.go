@@ -101,10 +101,10 @@ func (m *Model) paidByProjectAndPayee(fund string) map[string]map[string]domain.
 		if w.Type != domain.TypeProjectPaid || w.Fund != fund || !m.stands(id) {
 			continue
 		}
-		if out[w.Project] == nil {
-			out[w.Project] = map[string]domain.Money{}
+		if out[w.extra().Project] == nil {
+			out[w.extra().Project] = map[string]domain.Money{}
 		}
-		out[w.Project][w.Payee] = out[w.Project][w.Payee].Add(w.Amount)
+		out[w.extra().Project][w.extra().Payee] = out[w.extra().Project][w.extra().Payee].Add(w.Amount)
 	}
 	return out
 }
@@ -113,7 +113,7 @@ func (m *Model) paidByProjectAndPayee(fund string) map[string]map[string]domain.
 // or the reversal of it was itself reversed (and so on).
 func (m *Model) stands(id string) bool {
 	w := m.st.Writes[id]
-	return w == nil || w.ReversedBy == "" || !m.stands(w.ReversedBy)
+	return w == nil || w.extra().ReversedBy == "" || !m.stands(w.extra().ReversedBy)
 }
 
 // payoutsOf lists the batches and single payouts drawn on a fund, with
