@@ -50,3 +50,15 @@ func TestWriteCopiesShareNoRarePart(t *testing.T) {
 		t.Fatalf("the frozen copy sees the live write's reversal: %+v", got)
 	}
 }
+
+// TestHouseholdLinesGrowByAQuarter: a household's lines keep at most a
+// quarter (and two) spare, not append's doubling.
+func TestHouseholdLinesGrowByAQuarter(t *testing.T) {
+	var h household
+	for i := range 1000 {
+		h.addLine(line{Seq: uint64(i)})
+		if n := len(h.Lines); cap(h.Lines) > n+2+n/4 || h.Lines[i].Seq != uint64(i) {
+			t.Fatalf("%d lines in a capacity of %d", n, cap(h.Lines))
+		}
+	}
+}
