@@ -23,7 +23,7 @@ func FuzzParseAmount(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		m, err := ParseAmount(s)
 		d, derr := decimal.NewFromString(s)
-		inRange := derr == nil && d.IsPositive() && d.Cmp(MaxAmount.d) <= 0
+		inRange := derr == nil && d.IsPositive() && d.Cmp(MaxAmount.Decimal()) <= 0
 		want := plainAmount.MatchString(s) && inRange
 		if (err == nil) != want {
 			t.Fatalf("ParseAmount(%q) = %v, %v; want accepted %v", s, m, err, want)
@@ -31,7 +31,7 @@ func FuzzParseAmount(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !m.d.Equal(d) {
+		if !m.Decimal().Equal(d) {
 			t.Fatalf("ParseAmount(%q) = %s, not the value written", s, m)
 		}
 		str := m.String()
@@ -53,9 +53,9 @@ func FuzzParseAmount(f *testing.F) {
 	})
 }
 
-// FuzzParseStoredMoney: the fast path of ParseStoredMoney builds exactly
-// the decimal (coefficient and exponent) the slow, UnmarshalJSON reading
-// builds, and accepts nothing the slow one rejects.
+// FuzzParseStoredMoney: the fast path of ParseStoredMoney reads exactly
+// the amount the slow, UnmarshalJSON reading reads, and accepts nothing
+// the slow one rejects.
 func FuzzParseStoredMoney(f *testing.F) {
 	for _, s := range []string{"0.00", "-0.00", "1013.70", "-5.10", "007.05", "999999999999999.99", "-999999999999999.99",
 		"1000000000000000.00", "1.5", "1", "", "-", "1.0a", "+1.00", "1e3", ".00", "1.000"} {
@@ -73,8 +73,11 @@ func FuzzParseStoredMoney(f *testing.F) {
 		if err != nil {
 			t.Fatalf("fast path accepts %q, slow rejects: %v", s, err)
 		}
-		if fast.d.Coefficient().Cmp(slow.d.Coefficient()) != 0 || fast.d.Exponent() != slow.d.Exponent() || fast.String() != slow.String() {
-			t.Fatalf("%q: fast %s (%s e%d), slow %s (%s e%d)", s, fast, fast.d.Coefficient(), fast.d.Exponent(), slow, slow.d.Coefficient(), slow.d.Exponent())
+		if !reflect.DeepEqual(fast, slow) || fast.String() != slow.String() {
+			t.Fatalf("%q: fast %s (%#v), slow %s (%#v)", s, fast, fast, slow, slow)
+		}
+		if d := decimal.RequireFromString(s); !fast.Decimal().Equal(d) {
+			t.Fatalf("%q read as %s", s, fast)
 		}
 	})
 }

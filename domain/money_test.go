@@ -3,8 +3,6 @@ package domain
 import (
 	"encoding/json"
 	"testing"
-
-	"github.com/shopspring/decimal"
 )
 
 func TestParseAmountAcceptsPlainYuan(t *testing.T) {
@@ -59,18 +57,22 @@ func TestMoneyJSONRoundTripHasTwoDecimals(t *testing.T) {
 }
 
 func TestRatioRoundsHalfUpToFourPlaces(t *testing.T) {
-	cases := []struct{ a, b, want string }{
-		{"1529", "2927", "0.5224"},
-		{"1918.6", "2531.239", "0.7580"},
-		{"1", "3", "0.3333"},
-		{"2", "3", "0.6667"},
-		{"0.00005", "1", "0.0001"}, // half-up at the fifth place
-		{"5", "0", "0.0000"},
+	// In fen; a ratio of non-fen decimals is the same ratio of fen scaled
+	// alike (1918.6 ÷ 2531.239 = 191860 ÷ 253123.9 = 1918600 ÷ 2531239).
+	cases := []struct {
+		a, b int64
+		want string
+	}{
+		{152900, 292700, "0.5224"},
+		{1918600, 2531239, "0.7580"},
+		{1, 3, "0.3333"},
+		{2, 3, "0.6667"},
+		{5, 100000, "0.0001"}, // half-up at the fifth place
+		{500, 0, "0.0000"},
 	}
 	for _, c := range cases {
-		a, b := Money{decimal.RequireFromString(c.a)}, Money{decimal.RequireFromString(c.b)}
-		if got := Ratio(a, b); got != c.want {
-			t.Errorf("Ratio(%s, %s) = %s, want %s", c.a, c.b, got, c.want)
+		if got := Ratio(Fen(c.a), Fen(c.b)); got != c.want {
+			t.Errorf("Ratio(%d, %d fen) = %s, want %s", c.a, c.b, got, c.want)
 		}
 	}
 }

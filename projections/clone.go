@@ -10,7 +10,8 @@ import (
 // on (Rebuild). Copying is several times cheaper than encoding: it moves
 // pointers and small structs, and formats nothing. Strings are shared (they
 // are immutable); so are the values inside domain.Money, whose arithmetic
-// answers new values. Every map, slice and pointed-to struct the fold may
+// answers new values, and the lines' kinds and bank parts, which are never
+// changed in place. Every map, slice and pointed-to struct the fold may
 // change is copied: a new field of state that holds one must be copied here
 // too (TestFrozenIsIndependent fails otherwise for the fields it exercises).
 func (m *Model) frozen() *Model {
@@ -49,7 +50,7 @@ func (m *Model) frozen() *Model {
 	s.Standards = cloneMap(s.Standards, slices.Clone[[]standard])
 	s.Acks = cloneMap(s.Acks, slices.Clone[[]ack])
 	s.Days = slices.Clone(s.Days)
-	return &Model{st: s, intern: map[string]string{}, date: m.date}
+	return &Model{st: s, intern: map[string]string{}, kinds: map[lineKind]*lineKind{}, date: m.date}
 }
 
 func cloneItem(it *item) *item {

@@ -67,7 +67,7 @@ func (m *Model) Disclosure(villageID string) (*disclosure.Disclosure, bool) {
 		h := m.st.Households[hid]
 		for i := range h.Lines {
 			l := &h.Lines[i]
-			if l.Reversed || l.ReissuedBy != "" {
+			if l.Reversed || l.banked().ReissuedBy != "" {
 				continue // a re-issued line shows as the history of its re-issue
 			}
 			gi, ok := groups[l.Item]
@@ -77,7 +77,7 @@ func (m *Model) Disclosure(villageID string) (*disclosure.Disclosure, bool) {
 				d.Payouts = append(d.Payouts, disclosure.ItemGroup{Item: l.Item})
 				counted[l.Item] = map[string]bool{}
 			}
-			status := l.Bank
+			status := l.banked().Bank
 			if status == "" {
 				status = "accepted"
 				if l.Batch {
@@ -157,7 +157,7 @@ func (m *Model) standardOnNotice(pl *disclosure.PayoutLine, l *line) {
 // reissueHistory adds to a re-issue the line it replaces, so the notice
 // shows one line with its history.
 func (m *Model) reissueHistory(pl *disclosure.PayoutLine, hid string, l *line) {
-	bid, _, ok := domain.ParseReissueOf(l.ReissueOf)
+	bid, _, ok := domain.ParseReissueOf(l.banked().ReissueOf)
 	if !ok {
 		return
 	}
@@ -165,11 +165,11 @@ func (m *Model) reissueHistory(pl *disclosure.PayoutLine, hid string, l *line) {
 	if orig == nil {
 		return
 	}
-	pl.History = append(pl.History, disclosure.LineHistory{Batch: bid, Amount: orig.Amount, Status: orig.Bank,
-		StatusLabel: disclosure.HistoryLabels[orig.Bank], Reason: orig.Reason})
-	pl.Note = fmt.Sprintf("批次%s%s", bid, disclosure.HistoryLabels[orig.Bank])
-	if orig.Reason != "" {
-		pl.Note += "（" + orig.Reason + "）"
+	pl.History = append(pl.History, disclosure.LineHistory{Batch: bid, Amount: orig.Amount, Status: orig.banked().Bank,
+		StatusLabel: disclosure.HistoryLabels[orig.banked().Bank], Reason: orig.banked().Reason})
+	pl.Note = fmt.Sprintf("批次%s%s", bid, disclosure.HistoryLabels[orig.banked().Bank])
+	if orig.banked().Reason != "" {
+		pl.Note += "（" + orig.banked().Reason + "）"
 	}
 	pl.Note += "，已重新发放"
 }

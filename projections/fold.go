@@ -38,11 +38,11 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 	case domain.FundAllocated:
 		m.st.Funds[e.ID] = &fund{ID: e.ID, Pool: domain.PoolPoverty, Level: e.SourceLevel, Programme: e.Programme,
 			FiscalYear: e.FiscalYear, DocumentNo: e.DocumentNo, Seq: c.Seq}
-		m.write(c, e.ID, &write{Type: e.EventType(), Fund: e.ID, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.ID), "", e.Amount, writeMore{}), e.Postings)
 	case domain.FundIntegrated:
 		m.st.Funds[e.ID] = &fund{ID: e.ID, Pool: domain.PoolIntegrated, Level: "farm", Programme: e.Programme,
 			FiscalYear: e.FiscalYear, DocumentNo: e.DocumentNo, Seq: c.Seq}
-		m.write(c, e.ID, &write{Type: e.EventType(), Fund: e.ID, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.ID), "", e.Amount, writeMore{}), e.Postings)
 	case domain.ProjectApproved:
 		m.st.Projects[e.ID] = &project{Info: e, Status: "approved",
 			Dates: map[string]string{"approved": c.BusinessDate()}, Funds: map[string]*projectFund{}}
@@ -56,31 +56,36 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 			p.Dates[e.Status] = e.Date
 		}
 	case domain.FundsAppropriated:
-		m.write(c, e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.Fund), "", e.Amount, writeMore{Project: e.Project}), e.Postings)
 	case domain.ProjectPaid:
-		m.write(c, e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Payee: e.Payee, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.Fund), "", e.Amount, writeMore{Project: e.Project, Payee: e.Payee}), e.Postings)
 	case domain.FundsRecovered:
-		m.write(c, e.ID, &write{Type: e.EventType(), Project: e.Project, Fund: e.Fund, Amount: e.Amount}, e.Postings)
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.Fund), "", e.Amount, writeMore{Project: e.Project}), e.Postings)
 	case domain.PayoutMade:
 		if h := m.st.Households[e.Household]; h != nil {
-			h.Lines = append(h.Lines, line{Write: e.ID, Item: m.in(e.Item), Standard: e.Standard, Period: m.in(e.Period),
-				Fund: m.in(e.Fund), Amount: e.Amount, Seq: c.Seq, Day: m.in(lineDate(c)), Reversed: true, ReissueOf: e.ReissueOf})
+			l := line{lineKind: m.kind(lineKind{Item: e.Item, Period: e.Period, Fund: e.Fund, Day: lineDate(c), Standard: e.Standard}),
+				Write: e.ID, Amount: e.Amount, Seq: c.Seq, Reversed: true}
+			l.setBank(lineBank{ReissueOf: e.ReissueOf})
+			h.addLine(l)
 		}
-		m.write(c, e.ID, &write{Type: e.EventType(), Fund: e.Fund, Household: e.Household, Amount: e.Amount, ReissueOf: e.ReissueOf}, e.Postings)
+		hid := e.Household
+		if h := m.st.Households[hid]; h != nil && h.Info.ID == hid {
+			hid = h.Info.ID // the register's copy, not this event's
+		}
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.Fund), hid, e.Amount, writeMore{ReissueOf: e.ReissueOf}), e.Postings)
 	case domain.PayoutBatchAccepted:
 		b := &batch{Fund: e.Fund, Item: e.Item, Period: e.Period, Households: make([]string, 0, len(e.Lines))}
-		item, period, fundID, day := m.in(e.Item), m.in(e.Period), m.in(e.Fund), m.in(lineDate(c))
+		kind := m.kind(lineKind{Item: e.Item, Period: e.Period, Fund: e.Fund, Day: lineDate(c), Standard: e.Standard})
 		for _, l := range e.Lines {
 			b.Households = append(b.Households, l.Household)
 			if h := m.st.Households[l.Household]; h != nil {
 				// Lines start reversed (not counting); the write's effect below
 				// makes them count, the same path a reversal of a reversal takes.
-				h.Lines = append(h.Lines, line{Write: e.ID, Batch: true, Item: item, Standard: e.Standard, Period: period,
-					Fund: fundID, Amount: l.Amount, Seq: c.Seq, Day: day, Reversed: true})
+				h.addLine(line{lineKind: kind, Write: e.ID, Batch: true, Amount: l.Amount, Seq: c.Seq, Reversed: true})
 			}
 		}
 		m.st.Batches[e.ID] = b
-		m.write(c, e.ID, &write{Type: e.EventType(), Fund: e.Fund, Amount: e.Control.Amount}, e.Postings)
+		m.write(c, e.ID, newWrite(e.EventType(), m.in(e.Fund), "", e.Control.Amount, writeMore{}), e.Postings)
 	case domain.BankResultsRecorded:
 		m.post(e.Postings, -1) // failed and returned lines undo what the batch posted
 		for _, r := range e.Lines {
@@ -89,7 +94,9 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 				continue
 			}
 			before := l.counts()
-			l.Bank, l.BankRef, l.Reason = r.Status, r.BankRef, r.Reason
+			b := l.banked()
+			b.Bank, b.BankRef, b.Reason = r.Status, r.BankRef, r.Reason
+			l.setBank(b)
 			m.lineDelta(r.Household, l, before)
 			if before && !l.counts() {
 				m.st.Undelivered.add(r.Household, l.Amount)
@@ -104,9 +111,12 @@ func (m *Model) apply(c *domain.Commit, e domain.Event) bool {
 		pol := int8(-1)
 		if target != nil {
 			pol = -target.Polarity
-			target.ReversedBy = e.ID
+			x := target.extra()
+			x.ReversedBy = e.ID
+			target.setExtra(x)
 		}
-		w := &write{Type: e.EventType(), Polarity: pol, Reverses: e.Reverses}
+		w := newWrite(e.EventType(), "", "", domain.Zero, writeMore{Reverses: e.Reverses})
+		w.Polarity = pol
 		m.st.Writes[e.ID] = w
 		m.post(e.Postings, pol)
 		if target != nil {
@@ -158,36 +168,36 @@ func (m *Model) effect(w *write, id string, sign int) {
 	f := m.st.Funds[w.Fund]
 	switch w.Type {
 	case domain.TypeWriteReversed:
-		if t := m.st.Writes[w.Reverses]; t != nil {
-			m.effect(t, w.Reverses, -sign)
+		if t := m.st.Writes[w.extra().Reverses]; t != nil {
+			m.effect(t, w.extra().Reverses, -sign)
 		}
 	case domain.TypeFundAllocated, domain.TypeFundIntegrated:
 		if f != nil {
 			f.Amount = f.Amount.Add(amt)
 		}
 	case domain.TypeFundsAppropriated:
-		if pf := m.projectFund(w.Project, w.Fund); pf != nil {
+		if pf := m.projectFund(w.extra().Project, w.Fund); pf != nil {
 			pf.Appropriated = pf.Appropriated.Add(amt)
 		}
 		if f != nil {
 			f.Appropriated = f.Appropriated.Add(amt)
 		}
 	case domain.TypeProjectPaid:
-		if pf := m.projectFund(w.Project, w.Fund); pf != nil {
+		if pf := m.projectFund(w.extra().Project, w.Fund); pf != nil {
 			pf.Paid = pf.Paid.Add(amt)
 		}
 		if f != nil {
 			f.ProjectPaid = f.ProjectPaid.Add(amt)
 		}
-		py := m.st.Payees[w.Payee]
+		py := m.st.Payees[w.extra().Payee]
 		if py == nil {
 			py = &payee{ByProject: map[string]domain.Money{}}
-			m.st.Payees[w.Payee] = py
+			m.st.Payees[w.extra().Payee] = py
 		}
 		py.Payments += sign
-		py.ByProject[w.Project] = py.ByProject[w.Project].Add(amt)
+		py.ByProject[w.extra().Project] = py.ByProject[w.extra().Project].Add(amt)
 	case domain.TypeFundsRecovered:
-		if pf := m.projectFund(w.Project, w.Fund); pf != nil {
+		if pf := m.projectFund(w.extra().Project, w.Fund); pf != nil {
 			pf.Recovered = pf.Recovered.Add(amt)
 		}
 		if f != nil {
@@ -209,7 +219,7 @@ func (m *Model) effect(w *write, id string, sign int) {
 // replaces while the payout stands (sign +1), and unlinks it when the
 // payout is reversed (sign -1): a re-issued line is no longer undelivered.
 func (m *Model) reissued(w *write, id string, sign int) {
-	bid, hid, ok := domain.ParseReissueOf(w.ReissueOf)
+	bid, hid, ok := domain.ParseReissueOf(w.extra().ReissueOf)
 	if !ok {
 		return
 	}
@@ -217,12 +227,15 @@ func (m *Model) reissued(w *write, id string, sign int) {
 	if l == nil || l.counts() {
 		return
 	}
+	b := l.banked()
 	switch {
-	case sign > 0 && l.ReissuedBy == "":
-		l.ReissuedBy = id
+	case sign > 0 && b.ReissuedBy == "":
+		b.ReissuedBy = id
+		l.setBank(b)
 		m.st.Undelivered.remove(hid, l.Amount)
-	case sign < 0 && l.ReissuedBy == id:
-		l.ReissuedBy = ""
+	case sign < 0 && b.ReissuedBy == id:
+		b.ReissuedBy = ""
+		l.setBank(b)
 		m.st.Undelivered.add(hid, l.Amount)
 	}
 }
@@ -277,6 +290,19 @@ func (it *item) remove(hid string, amt domain.Money) {
 	if it.Households[hid]--; it.Households[hid] <= 0 {
 		delete(it.Households, hid)
 	}
+}
+
+// addLine appends a payout line, growing the household's lines by a
+// quarter rather than append's doubling: a household gets a few lines a
+// year for years, and with a million households the spare half of a
+// doubled slice was a fifth of the model.
+func (h *household) addLine(l line) {
+	if len(h.Lines) == cap(h.Lines) {
+		grown := make([]line, len(h.Lines), len(h.Lines)+2+len(h.Lines)/4) // not slices.Grow: that doubles
+		copy(grown, h.Lines)
+		h.Lines = grown
+	}
+	h.Lines = append(h.Lines, l)
 }
 
 // line finds a household's line of one write (a household has one line per

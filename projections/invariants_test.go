@@ -86,7 +86,7 @@ func TestModelAgreesWithWriterState(t *testing.T) {
 		for id, b := range st.Batches {
 			for h, ls := range b.Lines {
 				l := m.line(h, id)
-				if l == nil || l.Bank != ls.Status || l.Reversed == st.Active(id) {
+				if l == nil || l.banked().Bank != ls.Status || l.Reversed == st.Active(id) {
 					t.Fatalf("batch %s line %s: model %+v, writer %+v active %v", id, h, l, ls, st.Active(id))
 				}
 			}

@@ -12,7 +12,8 @@ import (
 type Model struct {
 	st     state
 	intern map[string]string // shares the many copies of item, period and fund names
-	date   string            // the business cut's date, if the model is one (business.go)
+	kinds  map[lineKind]*lineKind
+	date   string // the business cut's date, if the model is one (business.go)
 }
 
 // state is everything a Model knows, in a form that encodes to JSON as is,
@@ -73,25 +74,59 @@ type household struct {
 }
 
 // line is one payout to a household: a single payout or a batch line.
+// There is one per payout event, so it is kept small (64 bytes): what the
+// lines of one payout run share (item, period, fund, day, standard) is one
+// interned lineKind, and what few lines ever get (a bank result, a re-issue
+// link) is a lineBank that is nil until then. Both are immutable once made,
+// so a copied line (frozen) may share them: a change makes a new one.
 type line struct {
-	Write    string       `json:"w"`           // payout id or batch id
-	Batch    bool         `json:"b,omitempty"` // from a payout batch
-	Item     string       `json:"i"`
-	Standard domain.Money `json:"st"`
-	Period   string       `json:"p"`
-	Fund     string       `json:"f"`
-	Amount   domain.Money `json:"a"`
-	Seq      uint64       `json:"q"`            // commit that made it
-	Day      string       `json:"d,omitempty"`  // its business date (YYYY-MM-DD)
-	Bank     string       `json:"k,omitempty"`  // "", paid, failed, returned
-	BankRef  string       `json:"kr,omitempty"` //
-	Reason   string       `json:"kn,omitempty"` // why the bank failed or returned it
-	Reversed bool         `json:"x,omitempty"`
+	*lineKind
+	Write    string       // payout id or batch id
+	Amount   domain.Money //
+	Seq      uint64       // commit that made it
+	bank     *lineBank    // nil: no bank result and no re-issue link
+	Batch    bool         // from a payout batch
+	Reversed bool
+}
+
+// lineKind is what the lines of one payout run have in common; Model.kind
+// interns it. Never change one in place: it is shared.
+type lineKind struct {
+	Item     string
+	Period   string
+	Fund     string
+	Day      string // its business date (YYYY-MM-DD)
+	Standard domain.Money
+}
+
+// lineBank is the rare part of a line; never change one in place (see
+// line): setBank makes a new one.
+type lineBank struct {
+	Bank    string // "", paid, failed, returned
+	BankRef string //
+	Reason  string // why the bank failed or returned it
 	// ReissueOf names the failed or returned line this payout replaces
 	// ("<batch>/<household>"); ReissuedBy, on that line, the payout that
 	// replaced it while that payout stands.
-	ReissueOf  string `json:"ro,omitempty"`
-	ReissuedBy string `json:"rb,omitempty"`
+	ReissueOf  string
+	ReissuedBy string
+}
+
+// banked answers the line's rare part (zero if it has none).
+func (l *line) banked() lineBank {
+	if l.bank == nil {
+		return lineBank{}
+	}
+	return *l.bank
+}
+
+// setBank replaces the line's rare part (copy on write: see line).
+func (l *line) setBank(b lineBank) {
+	if b == (lineBank{}) {
+		l.bank = nil
+		return
+	}
+	l.bank = &b
 }
 
 // ref names the line as a re-issue does: "<batch>/<household>" for a
@@ -105,7 +140,9 @@ func (l *line) ref(hid string) string {
 
 // counts reports whether the line's money stands with the household: not
 // reversed, and not failed or returned by the bank.
-func (l *line) counts() bool { return !l.Reversed && l.Bank != "failed" && l.Bank != "returned" }
+func (l *line) counts() bool {
+	return !l.Reversed && (l.bank == nil || (l.bank.Bank != "failed" && l.bank.Bank != "returned"))
+}
 
 type fund struct {
 	ID           string       `json:"id"`
@@ -150,18 +187,51 @@ type batch struct {
 }
 
 // write is a money write a reversal can name, with what undoing it touches.
+// There is one per money event, so it is kept small (88 bytes): what only
+// some writes have (a reversal's target, a project, a payee, a re-issue
+// link, being reversed) is a writeMore that is nil until then and, like a
+// line's bank part, replaced rather than changed (frozen shares it).
 type write struct {
-	Type       domain.EventType `json:"type"`
-	Seq        uint64           `json:"seq,omitempty"` // commit that made it
-	Polarity   int8             `json:"pol"`           // +1 an original write, -1 one that undoes another
-	Reverses   string           `json:"reverses,omitempty"`
-	ReversedBy string           `json:"reversed_by,omitempty"`
-	Project    string           `json:"project,omitempty"`
-	Fund       string           `json:"fund,omitempty"`
-	Payee      string           `json:"payee,omitempty"`
-	Household  string           `json:"household,omitempty"`
-	Amount     domain.Money     `json:"amount"`
-	ReissueOf  string           `json:"reissue_of,omitempty"` // a payout's: the line it re-issues
+	Type      domain.EventType
+	Amount    domain.Money
+	Fund      string
+	Household string
+	Seq       uint64     // commit that made it
+	more      *writeMore // nil: none of its fields set
+	Polarity  int8       // +1 an original write, -1 one that undoes another
+}
+
+// writeMore is the rare part of a write; never change one in place.
+type writeMore struct {
+	Reverses   string
+	ReversedBy string
+	Project    string
+	Payee      string
+	ReissueOf  string // a payout's: the line it re-issues
+}
+
+// extra answers the write's rare part (zero if it has none).
+func (w *write) extra() writeMore {
+	if w.more == nil {
+		return writeMore{}
+	}
+	return *w.more
+}
+
+// setExtra replaces the write's rare part (copy on write: see write).
+func (w *write) setExtra(x writeMore) {
+	if x == (writeMore{}) {
+		w.more = nil
+		return
+	}
+	w.more = &x
+}
+
+// newWrite answers a write with its rare part set.
+func newWrite(t domain.EventType, fund, household string, amount domain.Money, more writeMore) *write {
+	w := &write{Type: t, Fund: fund, Household: household, Amount: amount}
+	w.setExtra(more)
+	return w
 }
 
 // item totals the payout lines that count, per subsidy item (补贴项目).
@@ -188,7 +258,7 @@ func NewModel(ledger string) *Model {
 		Undelivered: item{Households: map[string]int{}},
 		Standards:   map[string][]standard{},
 		Acks:        map[string][]ack{},
-	}, intern: map[string]string{}}
+	}, intern: map[string]string{}, kinds: map[lineKind]*lineKind{}}
 }
 
 // Ledger answers the ledger code.
@@ -264,6 +334,23 @@ func (m *Model) in(s string) string {
 		m.intern[s] = s
 	}
 	return s
+}
+
+// kind interns what a payout line shares with the others of its run, so
+// that a million lines hold a few hundred kinds.
+func (m *Model) kind(k lineKind) *lineKind {
+	if v, ok := m.kinds[k]; ok {
+		return v
+	}
+	k.Item, k.Period, k.Fund, k.Day = m.in(k.Item), m.in(k.Period), m.in(k.Fund), m.in(k.Day)
+	v := &k
+	if m.kinds == nil {
+		m.kinds = map[lineKind]*lineKind{}
+	}
+	if len(m.kinds) < 1<<16 { // as in: stop if it stops paying
+		m.kinds[k] = v
+	}
+	return v
 }
 
 // chinaTime is China Standard Time (UTC+8), in which county documents date

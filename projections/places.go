@@ -112,9 +112,10 @@ func (m *Model) householdBalance(id string) (HouseholdBalance, bool) {
 	idx := map[[2]string]int{}
 	for i := range h.Lines {
 		l := &h.Lines[i]
+		b := l.banked()
 		pl := PayoutLine{Write: l.Write, Batch: l.Batch, Item: l.Item, Standard: l.Standard, Period: l.Period, Fund: l.Fund,
-			Amount: l.Amount, Seq: l.Seq, Bank: l.Bank, BankRef: l.BankRef, Reason: l.Reason, Reversed: l.Reversed, Counts: l.counts(),
-			ReissueOf: l.ReissueOf, ReissuedBy: l.ReissuedBy}
+			Amount: l.Amount, Seq: l.Seq, Bank: b.Bank, BankRef: b.BankRef, Reason: b.Reason, Reversed: l.Reversed, Counts: l.counts(),
+			ReissueOf: b.ReissueOf, ReissuedBy: b.ReissuedBy}
 		if pl.Bank == "" {
 			pl.Bank = "pending"
 			if !l.Batch {
@@ -122,7 +123,7 @@ func (m *Model) householdBalance(id string) (HouseholdBalance, bool) {
 			}
 		}
 		out.Lines = append(out.Lines, pl)
-		if (l.Bank == "failed" || l.Bank == "returned") && l.ReissuedBy == "" {
+		if (b.Bank == "failed" || b.Bank == "returned") && b.ReissuedBy == "" {
 			out.Undelivered = append(out.Undelivered, pl)
 		}
 		if !pl.Counts {

@@ -46,8 +46,9 @@ func (f *fieldWriter) str(s string) {
 	f.buf = append(f.buf, s...)
 }
 
-func (f *fieldWriter) uint(v uint64) { f.str(""); f.buf = strconv.AppendUint(f.buf, v, 10) }
-func (f *fieldWriter) int(v int64)   { f.str(""); f.buf = strconv.AppendInt(f.buf, v, 10) }
+func (f *fieldWriter) uint(v uint64)        { f.str(""); f.buf = strconv.AppendUint(f.buf, v, 10) }
+func (f *fieldWriter) int(v int64)          { f.str(""); f.buf = strconv.AppendInt(f.buf, v, 10) }
+func (f *fieldWriter) money(m domain.Money) { f.str(""); f.buf = m.AppendText(f.buf) }
 func (f *fieldWriter) bool(b bool) {
 	if b {
 		f.str("1")
@@ -77,21 +78,22 @@ func needsQuote(s string) bool {
 }
 
 func (f *fieldWriter) line(l *line) error {
+	b := l.banked()
 	f.str(l.Write)
 	f.bool(l.Batch)
 	f.str(l.Item)
-	f.str(l.Standard.String())
+	f.money(l.Standard)
 	f.str(l.Period)
 	f.str(l.Fund)
-	f.str(l.Amount.String())
+	f.money(l.Amount)
 	f.uint(l.Seq)
 	f.str(l.Day)
-	f.str(l.Bank)
-	f.str(l.BankRef)
-	f.str(l.Reason)
+	f.str(b.Bank)
+	f.str(b.BankRef)
+	f.str(b.Reason)
 	f.bool(l.Reversed)
-	f.str(l.ReissueOf)
-	f.str(l.ReissuedBy)
+	f.str(b.ReissueOf)
+	f.str(b.ReissuedBy)
 	return f.end()
 }
 
@@ -100,14 +102,15 @@ func (f *fieldWriter) write(id string, w *write) error {
 	f.str(string(w.Type))
 	f.uint(w.Seq)
 	f.int(int64(w.Polarity))
-	f.str(w.Reverses)
-	f.str(w.ReversedBy)
-	f.str(w.Project)
+	x := w.extra()
+	f.str(x.Reverses)
+	f.str(x.ReversedBy)
+	f.str(x.Project)
 	f.str(w.Fund)
-	f.str(w.Payee)
+	f.str(x.Payee)
 	f.str(w.Household)
-	f.str(w.Amount.String())
-	f.str(w.ReissueOf)
+	f.money(w.Amount)
+	f.str(x.ReissueOf)
 	return f.end()
 }
 
@@ -117,6 +120,7 @@ type lineReader struct {
 	long []byte
 	fs   [][]byte
 	in   map[string]string // interns the repeated names (Model.intern)
+	m    *Model            // interns the lines' kinds (Model.kind), if set
 }
 
 // next answers the next line without its newline; the bytes are valid
@@ -186,6 +190,18 @@ func (r *lineReader) name(b []byte) string {
 	return s
 }
 
+// household answers a household id, as the register's copy when the
+// model (read before the writes) has it, so that a write does not hold a
+// string of its own.
+func (r *lineReader) household(b []byte) string {
+	if r.m != nil {
+		if h, ok := r.m.st.Households[string(b)]; ok && h.Info.ID == string(b) {
+			return h.Info.ID
+		}
+	}
+	return string(b)
+}
+
 // fieldParser reads typed fields, keeping the first error.
 type fieldParser struct{ err error }
 
@@ -236,9 +252,14 @@ func (r *lineReader) line(l *line) error {
 		return err
 	}
 	var p fieldParser
-	*l = line{Write: string(f[0]), Batch: p.bool(f[1]), Item: r.name(f[2]), Standard: p.money(f[3]), Period: r.name(f[4]),
-		Fund: r.name(f[5]), Amount: p.money(f[6]), Seq: p.uint(f[7]), Day: r.name(f[8]), Bank: r.name(f[9]),
-		BankRef: string(f[10]), Reason: string(f[11]), Reversed: p.bool(f[12]), ReissueOf: string(f[13]), ReissuedBy: string(f[14])}
+	kind := lineKind{Item: r.name(f[2]), Standard: p.money(f[3]), Period: r.name(f[4]), Fund: r.name(f[5]), Day: r.name(f[8])}
+	*l = line{Write: string(f[0]), Batch: p.bool(f[1]), Amount: p.money(f[6]), Seq: p.uint(f[7]), Reversed: p.bool(f[12])}
+	if r.m != nil {
+		l.lineKind = r.m.kind(kind)
+	} else {
+		l.lineKind = &kind
+	}
+	l.setBank(lineBank{Bank: r.name(f[9]), BankRef: string(f[10]), Reason: string(f[11]), ReissueOf: string(f[13]), ReissuedBy: string(f[14])})
 	return p.err
 }
 
@@ -248,9 +269,9 @@ func (r *lineReader) write() (string, *write, error) {
 		return "", nil, err
 	}
 	var p fieldParser
-	w := &write{Type: domain.EventType(r.name(f[1])), Seq: p.uint(f[2]), Polarity: p.int8(f[3]), Reverses: string(f[4]),
-		ReversedBy: string(f[5]), Project: string(f[6]), Fund: r.name(f[7]), Payee: string(f[8]), Household: string(f[9]),
-		Amount: p.money(f[10]), ReissueOf: string(f[11])}
+	w := newWrite(domain.EventType(r.name(f[1])), r.name(f[7]), r.household(f[9]), p.money(f[10]),
+		writeMore{Reverses: string(f[4]), ReversedBy: string(f[5]), Project: r.name(f[6]), Payee: r.name(f[8]), ReissueOf: string(f[11])})
+	w.Seq, w.Polarity = p.uint(f[2]), p.int8(f[3])
 	return string(f[0]), w, p.err
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"reflect"
 	"testing"
+	"unsafe"
 
 	"github.com/fundledger/fundledger/domain"
 )
@@ -15,8 +16,14 @@ func fillEvery(t *testing.T, v any) {
 	t.Helper()
 	rv := reflect.ValueOf(v).Elem()
 	for i := range rv.NumField() {
-		f := rv.Field(i)
+		// Unexported fields (a line's kind and bank parts) are set through
+		// their address, so that every field the model holds is covered.
+		f := reflect.NewAt(rv.Field(i).Type(), unsafe.Pointer(rv.Field(i).UnsafeAddr())).Elem()
 		switch {
+		case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.Struct:
+			p := reflect.New(f.Type().Elem())
+			fillEvery(t, p.Interface())
+			f.Set(p)
 		case f.Type() == reflect.TypeOf(domain.Money{}):
 			f.Set(reflect.ValueOf(domain.Fen(int64(-12345 * (i + 1)))))
 		case f.Kind() == reflect.String:

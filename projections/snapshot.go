@@ -128,7 +128,7 @@ func decodeModel(r io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("snapshot format %d, want %d", meta.Format, snapFormat)
 	}
 	m := NewModel(meta.Ledger)
-	lr.in = m.intern // the lines' names are shared as the fold shares them
+	lr.in, lr.m = m.intern, m // the lines' names and kinds are shared as the fold shares them
 	accounts := m.st.Accounts
 	if err := lr.json(&m.st); err != nil {
 		return nil, fmt.Errorf("snapshot body: %w", err)
@@ -152,6 +152,9 @@ func decodeModel(r io.Reader) (*Model, error) {
 			if err := lr.line(&e.H.Lines[len(e.H.Lines)-1]); err != nil {
 				return nil, fmt.Errorf("snapshot household %q: payout line: %w", e.ID, err)
 			}
+		}
+		if e.H.Info.ID == e.ID {
+			e.ID = e.H.Info.ID // one copy of the id for the key and the register
 		}
 		m.st.Households[e.ID] = e.H
 	}

@@ -101,10 +101,10 @@ func (m *Model) paidByProjectAndPayee(fund string) map[string]map[string]domain.
 		if w.Type != domain.TypeProjectPaid || w.Fund != fund || !m.stands(id) {
 			continue
 		}
-		if out[w.Project] == nil {
-			out[w.Project] = map[string]domain.Money{}
+		if out[w.extra().Project] == nil {
+			out[w.extra().Project] = map[string]domain.Money{}
 		}
-		out[w.Project][w.Payee] = out[w.Project][w.Payee].Add(w.Amount)
+		out[w.extra().Project][w.extra().Payee] = out[w.extra().Project][w.extra().Payee].Add(w.Amount)
 	}
 	return out
 }
@@ -113,7 +113,7 @@ func (m *Model) paidByProjectAndPayee(fund string) map[string]map[string]domain.
 // or the reversal of it was itself reversed (and so on).
 func (m *Model) stands(id string) bool {
 	w := m.st.Writes[id]
-	return w == nil || w.ReversedBy == "" || !m.stands(w.ReversedBy)
+	return w == nil || w.extra().ReversedBy == "" || !m.stands(w.extra().ReversedBy)
 }
 
 // payoutsOf lists the batches and single payouts drawn on a fund, with
@@ -166,10 +166,10 @@ func bankStatus(l *line) string {
 	switch {
 	case l.Reversed:
 		return BankReversed
-	case l.Bank == "":
+	case l.banked().Bank == "":
 		return BankPending
 	}
-	return l.Bank
+	return l.banked().Bank
 }
 
 // inOrder puts lines in the order of the batch's households, in one pass
@@ -231,7 +231,7 @@ func (m *Model) TraceHousehold(id string) (HouseholdTrace, bool) {
 	for i := range h.Lines {
 		l := &h.Lines[i]
 		tl := HouseholdTraceLine{Fund: l.Fund, Item: l.Item, Period: l.Period, Amount: l.Amount, BankStatus: bankStatus(l),
-			Reason: l.Reason, Counts: l.counts(), Seq: l.Seq}
+			Reason: l.banked().Reason, Counts: l.counts(), Seq: l.Seq}
 		if f := m.st.Funds[l.Fund]; f != nil {
 			tl.DocumentNo, tl.Programme = f.DocumentNo, f.Programme
 		}
@@ -305,7 +305,7 @@ func (m *Model) batchDetail(id string, b *batch) BatchDetail {
 			continue
 		}
 		st := bankStatus(l)
-		out.Lines = append(out.Lines, BatchLine{Household: hid, Amount: l.Amount, BankStatus: st, BankRef: l.BankRef, Reason: l.Reason})
+		out.Lines = append(out.Lines, BatchLine{Household: hid, Amount: l.Amount, BankStatus: st, BankRef: l.banked().BankRef, Reason: l.banked().Reason})
 		out.Amount = out.Amount.Add(l.Amount)
 		r := out.Reconciliation[st]
 		r.Lines++

@@ -3,7 +3,7 @@
 // baselines (package internal/readside; the same code runs in
 // `go run ./scripts/bench`).
 //
-//	go run ./scripts/bench/readside [-households 100000] [-events 1000000] [-cpuprofile FILE]
+//	go run ./scripts/bench/readside [-households 100000] [-events 1000000] [-cpuprofile FILE] [-heapprofile FILE]
 package main
 
 import (
@@ -21,6 +21,7 @@ func main() {
 	flag.IntVar(&cfg.Households, "households", 100000, "registered households")
 	flag.IntVar(&cfg.Events, "events", 1000000, "events in the ledger (one per commit)")
 	flag.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the rebuild here")
+	flag.StringVar(&cfg.HeapProfile, "heapprofile", "", "write a heap profile of the live model after the rebuild here")
 	flag.Parse()
 	figs, err := readside.Run(context.Background(), cfg, os.Stdout)
 	if err != nil {

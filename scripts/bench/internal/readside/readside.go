@@ -58,6 +58,7 @@ const code = Code
 type Config struct {
 	Households, Events int
 	CPUProfile         string // write a CPU profile of the rebuild here
+	HeapProfile        string // write a heap profile of the live model after the rebuild here
 	// Dir, if set, is the data dir, left in place afterwards (store
 	// closed, the rebuild's snapshot written) for a restart; else a
 	// temporary one, removed.
@@ -123,6 +124,11 @@ func Run(ctx context.Context, cfg Config, log io.Writer) ([]figure.Figure, error
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	heap := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	if cfg.HeapProfile != "" {
+		if err := writeHeapProfile(cfg.HeapProfile); err != nil {
+			return nil, err
+		}
+	}
 
 	raw2, err := rawReplay(ctx, store) // again after, to see the noise
 	if err != nil {
@@ -153,6 +159,21 @@ func Run(ctx context.Context, cfg Config, log io.Writer) ([]figure.Figure, error
 	runtime.KeepAlive(m)
 	cuts, err := measureCuts(ctx, store, p, log)
 	return append(figs, cuts...), err
+}
+
+// writeHeapProfile writes the live heap (after the GC above) to path, so
+// that `go tool pprof -sample_index=inuse_space` names what the rebuilt
+// model holds.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // storedBytes answers the bytes of the ledger's stream in the store.
