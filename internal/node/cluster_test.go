@@ -93,8 +93,16 @@ func call(t *testing.T, s *server, method, path string, body any, key string) an
 	return callWith(t, s, method, path, body, "Idempotency-Key", key)
 }
 
-// callWith sends a request with one more header (if its value is not empty).
+// callWith sends a request as the admin with one more header (if its
+// value is not empty).
 func callWith(t *testing.T, s *server, method, path string, body any, header, value string) answer {
+	t.Helper()
+	return send(t, s, admin, method, path, body, header, value)
+}
+
+// send sends a request with a bearer token and one more header (if its
+// value is not empty), answering what came back.
+func send(t *testing.T, s *server, token, method, path string, body any, header, value string) answer {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -102,7 +110,7 @@ func callWith(t *testing.T, s *server, method, path string, body any, header, va
 		rd = bytes.NewReader(b)
 	}
 	req, _ := http.NewRequest(method, s.url+path, rd)
-	req.Header.Set("Authorization", "Bearer "+admin)
+	req.Header.Set("Authorization", "Bearer "+token)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -111,7 +119,7 @@ func callWith(t *testing.T, s *server, method, path string, body any, header, va
 	}
 	res, err := client.Do(req)
 	if err != nil {
-		return answer{status: 0, raw: err.Error()}
+		return answer{raw: err.Error()}
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)

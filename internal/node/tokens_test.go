@@ -1,12 +1,8 @@
 package node_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"log/slog"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,31 +13,10 @@ import (
 	"github.com/fundledger/fundledger/internal/testutil"
 )
 
-// callAs sends a request with bearer token.
+// callAs sends a request with bearer token and an Idempotency-Key.
 func callAs(t *testing.T, s *server, token, method, path string, body any, key string) answer {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, s.url+path, rd)
-	req.Header.Set("Authorization", "Bearer "+token)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	res, err := client.Do(req)
-	if err != nil {
-		return answer{raw: err.Error()}
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	a := answer{status: res.StatusCode, node: res.Header.Get(api.HeaderNode), header: res.Header, raw: string(raw)}
-	_ = json.Unmarshal(raw, &a.body)
-	return a
+	return send(t, s, token, method, path, body, "Idempotency-Key", key)
 }
 
 // until retries f every few milliseconds until it answers true or d has
