@@ -253,15 +253,21 @@ func (m *Manager) Reload(ledger string) {
 	if old.stop != nil {
 		old.stop()
 	}
-	next.w, next.err = m.load(m.ctx, ledger, false, next)
-	if next.err != nil {
+	m.fill(m.ctx, ledger, false, next)
+}
+
+// fill loads the ledger's writer into its slot and marks the slot ready;
+// a slot whose load failed leaves the table, so a later call may try again.
+func (m *Manager) fill(ctx context.Context, ledger string, create bool, slot *writerSlot) {
+	slot.w, slot.err = m.load(ctx, ledger, create, slot)
+	if slot.err != nil {
 		m.mu.Lock()
-		if m.writers[ledger] == next {
-			delete(m.writers, ledger) // a later call may try again
+		if m.writers[ledger] == slot {
+			delete(m.writers, ledger)
 		}
 		m.mu.Unlock()
 	}
-	close(next.ready)
+	close(slot.ready)
 }
 
 // Commit reads one stored commit.
@@ -310,15 +316,7 @@ func (m *Manager) slot(ctx context.Context, ledger string, create bool) (*writer
 		slot = &writerSlot{ready: make(chan struct{}), stopped: make(chan struct{})}
 		m.writers[ledger] = slot
 		m.mu.Unlock()
-		slot.w, slot.err = m.load(ctx, ledger, create, slot)
-		if slot.err != nil {
-			m.mu.Lock()
-			if m.writers[ledger] == slot {
-				delete(m.writers, ledger) // a later call may try again
-			}
-			m.mu.Unlock()
-		}
-		close(slot.ready)
+		m.fill(ctx, ledger, create, slot)
 	} else {
 		m.mu.Unlock()
 		select {
