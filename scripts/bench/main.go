@@ -47,6 +47,7 @@ type sizes struct {
 	console            console.Config
 	kills              int // leader kills of the cluster part
 	skip               map[string]bool
+	cpuProfile         string // of the httpwrite part's many-client window
 }
 
 func full() sizes {
@@ -80,6 +81,7 @@ func main() {
 	flag.IntVar(&s.console.Events, "console-events", s.console.Events, "events of the console's ledger (built through the writer)")
 	flag.IntVar(&s.console.Households, "console-households", s.console.Households, "households of the console's ledger")
 	flag.IntVar(&s.console.ImportRows, "import", s.console.ImportRows, "rows of the registry import")
+	flag.StringVar(&s.cpuProfile, "cpuprofile", "", "write a CPU profile of the httpwrite part's many-client window to this file")
 	skip := flag.String("skip", "", "parts to skip, comma-separated: writepath,httpwrite,batch,readside,restart,public,console,cluster")
 	flag.Parse()
 	s.skip = map[string]bool{}
@@ -119,7 +121,7 @@ func run(ctx context.Context, s sizes, log io.Writer) ([]figure.Figure, int) {
 	parts := []part{
 		{"writepath", func(ctx context.Context, log io.Writer) ([]figure.Figure, error) { return writepath.Run(ctx, wp, log) }},
 		{"httpwrite", func(ctx context.Context, log io.Writer) ([]figure.Figure, error) {
-			return httpwrite.Run(ctx, httpwrite.Config{Single: s.single, Clients: 64, Duration: s.duration}, log)
+			return httpwrite.Run(ctx, httpwrite.Config{Single: s.single, Clients: 64, Duration: s.duration, CPUProfile: s.cpuProfile}, log)
 		}},
 		{"batch", func(ctx context.Context, log io.Writer) ([]figure.Figure, error) {
 			return console.Batch(ctx, s.batchLines, log)

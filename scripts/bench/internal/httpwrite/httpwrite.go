@@ -15,8 +15,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/fundledger/fundledger/api"
@@ -32,6 +34,9 @@ type Config struct {
 	Single   int           // writes one after another for the latency
 	Clients  int           // concurrent HTTP clients (and in-process writers)
 	Duration time.Duration // of each throughput window
+	// CPUProfile, if not empty, is a file for a CPU profile of the process
+	// (server and clients) during the HTTP throughput window only.
+	CPUProfile string
 }
 
 const code = "341504"
@@ -110,19 +115,71 @@ func Run(ctx context.Context, cfg Config, log io.Writer) ([]figure.Figure, error
 			return err
 		}
 	}
+	stop, err := startProfile(cfg.CPUProfile)
+	if err != nil {
+		return nil, err
+	}
+	cpu0 := cpuTime()
 	viaHTTP := writepath.Measure(cfg.Duration, cfg.Clients, count(post))
+	cpuHTTP := cpuTime() - cpu0
+	stop()
+	cpu0 = cpuTime()
 	direct := writepath.Measure(cfg.Duration, cfg.Clients, count(submit))
+	cpuDirect := cpuTime() - cpu0
 	if f := failed.Load(); f > 0 {
 		return nil, fmt.Errorf("%d writes failed under load", f)
 	}
 	fmt.Fprintf(log, "# one HTTP client, %d writes: p50 %.3f ms, p99 %.3f ms; in-process: p50 %.3f ms, p99 %.3f ms\n",
 		cfg.Single, pct(httpLat, 0.5), pct(httpLat, 0.99), pct(inLat, 0.5), pct(inLat, 0.99))
 	fmt.Fprintf(log, "# %d HTTP clients: %.0f commits/s; %d in-process writers: %.0f commits/s\n", cfg.Clients, viaHTTP, cfg.Clients, direct)
+	// The process's CPU time per commit in each window (clients included):
+	// on a shared machine this, not the wall clock, says what a commit costs.
+	fmt.Fprintf(log, "# CPU per commit: HTTP %.0f µs (%.2f cores busy), in-process %.0f µs (%.2f cores busy)\n",
+		perCommit(cpuHTTP, viaHTTP, cfg.Duration), cpuHTTP.Seconds()/cfg.Duration.Seconds(),
+		perCommit(cpuDirect, direct, cfg.Duration), cpuDirect.Seconds()/cfg.Duration.Seconds())
 	return []figure.Figure{
 		{Name: "latency_p50_ms", Value: pct(httpLat, 0.5), Unit: "ms", Baseline: pct(inLat, 0.5)},
 		{Name: "latency_p99_ms", Value: pct(httpLat, 0.99), Unit: "ms", Baseline: pct(inLat, 0.99)},
 		{Name: fmt.Sprintf("http_%d", cfg.Clients), Value: viaHTTP, Unit: "commits/s", Baseline: direct},
 	}, nil
+}
+
+// startProfile starts a CPU profile into path (nothing if path is empty)
+// and answers the function that ends it.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}
+
+// cpuTime answers the process's CPU time so far (user and system).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// perCommit answers the CPU microseconds per commit of a window of d at
+// rate commits/s that took cpu.
+func perCommit(cpu time.Duration, rate float64, d time.Duration) float64 {
+	if rate == 0 {
+		return 0
+	}
+	return float64(cpu.Microseconds()) / (rate * d.Seconds())
 }
 
 // latencies runs op n times one after another and answers each duration,
