@@ -1,13 +1,12 @@
 // Package httpwrite measures writes through the HTTP API of a node wired as
 // `serve` wires it (embedded JetStream with fsync before every ack, the
 // projections following live, the real HTTP server on 127.0.0.1, clients in
-// the same process): the latency of one command at light load and the
+// the same process, through a lean client of client.go): the latency of one command at light load and the
 // commits/s of many clients, each next to the same work handed to the
 // writer in-process (ledger.Manager.Submit) in the same run.
 package httpwrite
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -69,22 +68,19 @@ func Run(ctx context.Context, cfg Config, log io.Writer) ([]figure.Figure, error
 		return nil, err
 	}
 	n.Serve(ln)
-	url := "http://" + ln.Addr().String() + "/v1/ledgers/" + code + "/allocations"
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Clients, MaxConnsPerHost: cfg.Clients}}
+	path := "/v1/ledgers/" + code + "/allocations"
+	cl := newClient(ln.Addr().String(), cfg.Clients)
+	defer cl.close()
+	header := []string{"Authorization: Bearer " + finance, "Content-Type: application/json"}
 	var next atomic.Int64
 	post := func() error {
 		body := fmt.Sprintf(`{"id":"H%d","source_level":"county","programme":"区本级财政专项扶贫资金","fiscal_year":2019,"document_no":"光财〔2019〕8号","amount":"100.00"}`, next.Add(1))
-		req, _ := http.NewRequest("POST", url, bytes.NewReader([]byte(body)))
-		req.Header.Set("Authorization", "Bearer "+finance)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := client.Do(req)
+		status, err := cl.post(path, header, []byte(body))
 		if err != nil {
 			return err
 		}
-		_, _ = io.Copy(io.Discard, res.Body) // read to the end, as a client that keeps its connection does
-		res.Body.Close()
-		if res.StatusCode != http.StatusCreated {
-			return fmt.Errorf("POST allocations: %s", res.Status)
+		if status != http.StatusCreated {
+			return fmt.Errorf("POST allocations: %d %s", status, http.StatusText(status))
 		}
 		return nil
 	}
