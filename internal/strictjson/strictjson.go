@@ -24,6 +24,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -70,18 +71,32 @@ func Decode(body []byte, v any) error {
 }
 
 // checkNames walks the body token by token: it finds syntax errors,
-// invalid UTF-8 and exact duplicate names (jsontext's defaults), names that
-// differ only in case, and a body that is not one object.
+// invalid UTF-8, names of one object that are equal or differ only in case,
+// and a body that is not one object. The walk keeps its own record of each
+// open object's names (exact duplicates included, so jsontext's own
+// namespace is switched off rather than kept twice), and every buffer it
+// uses comes from a pool: every write over HTTP goes through here, and this
+// walk was over half of a small body's decode.
 func checkNames(body []byte) error {
-	dec := jsontext.NewDecoder(bytes.NewReader(body))
-	// names[d] holds the folded names seen so far in the object open at
-	// depth d; maps are cleared and reused so a batch of many small line
-	// objects costs few allocations.
-	var names []map[string]string
+	w := walkers.Get().(*walker)
+	defer w.release()
+	w.r.Reset(body)
+	w.dec.Reset(&w.r, jsontext.AllowDuplicateNames(true))
+	dec := &w.dec
 	values := 0
 	for {
 		depth := dec.StackDepth()
 		kind, length := dec.StackIndex(depth)
+		if kind == '{' && length%2 == 0 && dec.PeekKind() == '"' {
+			raw, err := dec.ReadValue() // the name, quoted, valid until the next read
+			if err != nil {
+				return syntaxError(err)
+			}
+			if err := w.name(dec, depth, raw); err != nil {
+				return err
+			}
+			continue
+		}
 		tok, err := dec.ReadToken()
 		if errors.Is(err, io.EOF) {
 			return nil
@@ -98,29 +113,116 @@ func checkNames(body []byte) error {
 				return fail(CodeInvalidJSON, "", "the body must be a JSON object, not %s", kindName(k))
 			}
 		}
-		switch {
-		case kind == '{' && length%2 == 0 && k != '}':
-			name := tok.String()
-			folded := fold(name)
-			seen := names[depth-1]
-			if prev, dup := seen[folded]; dup {
-				field := pointerField(dec.StackPointer().Parent().AppendToken(name))
-				return &Error{Code: CodeInvalidJSON, Field: field, Message: fmt.Sprintf(
-					"the body names %q and %q in one object; names must be unique and differ in more than case", prev, name)}
+		switch k {
+		case '{':
+			w.open(dec.StackDepth())
+		case '}':
+			w.arena = w.arena[:w.frames[depth-1].mark]
+		}
+	}
+}
+
+// walker is checkNames' state, pooled.
+type walker struct {
+	r   bytes.Reader
+	dec jsontext.Decoder
+	// arena holds the unquoted names of the objects open now, each
+	// object's after its parent's (an object's are dropped when it
+	// closes); frames[d-1] indexes the object open at depth d.
+	arena  []byte
+	frames []frame
+}
+
+// frame is one open object's names: spans of the arena, compared with
+// bytes.EqualFold while there are few, and past smallObject also a map
+// keyed by fold, so that an object of many names is not checked in
+// quadratic time.
+type frame struct {
+	mark  int
+	spans [][2]int
+	big   map[string]string
+}
+
+// smallObject is the most names an object is checked for by comparing
+// each new name with each earlier one.
+const smallObject = 16
+
+var walkers = sync.Pool{New: func() any { return new(walker) }}
+
+func (w *walker) release() {
+	w.r.Reset(nil)
+	w.dec.Reset(&w.r) // drops the body and the options
+	if cap(w.arena) > 64<<10 {
+		w.arena = nil
+	}
+	if len(w.frames) > 64 {
+		w.frames = nil
+	}
+	walkers.Put(w)
+}
+
+// open starts the record of the object just opened at depth d.
+func (w *walker) open(d int) {
+	for len(w.frames) < d {
+		w.frames = append(w.frames, frame{})
+	}
+	f := &w.frames[d-1]
+	f.mark, f.spans = len(w.arena), f.spans[:0]
+	if f.big != nil {
+		clear(f.big)
+	}
+}
+
+// name records raw, a name of the object open at depth, or answers why it
+// cannot be one: an earlier name of the object equals it, or differs from
+// it only in case.
+func (w *walker) name(dec *jsontext.Decoder, depth int, raw jsontext.Value) error {
+	start := len(w.arena)
+	if bytes.IndexByte(raw, '\\') < 0 {
+		w.arena = append(w.arena, raw[1:len(raw)-1]...)
+	} else {
+		var err error
+		if w.arena, err = jsontext.AppendUnquote(w.arena, raw); err != nil {
+			return syntaxError(err)
+		}
+	}
+	name := w.arena[start:]
+	f := &w.frames[depth-1]
+	var prev string
+	dup := false
+	if f.big == nil {
+		for _, s := range f.spans {
+			if bytes.EqualFold(w.arena[s[0]:s[1]], name) {
+				prev, dup = string(w.arena[s[0]:s[1]]), true
+				break
 			}
-			seen[folded] = name
-		case k == '{':
-			d := dec.StackDepth() // the new object's depth
-			for len(names) < d {
-				names = append(names, nil)
-			}
-			if names[d-1] == nil {
-				names[d-1] = map[string]string{}
-			} else {
-				clear(names[d-1])
+		}
+		if !dup && len(f.spans) == smallObject {
+			f.big = make(map[string]string, 2*smallObject)
+			for _, s := range f.spans {
+				n := string(w.arena[s[0]:s[1]])
+				f.big[fold(n)] = n
 			}
 		}
 	}
+	if f.big != nil && !dup {
+		n := string(name)
+		folded := fold(n)
+		if prev, dup = f.big[folded]; !dup {
+			f.big[folded] = n
+		}
+	}
+	if dup {
+		n := string(name)
+		field := pointerField(dec.StackPointer().Parent().AppendToken(n))
+		if prev == n {
+			return &Error{Code: CodeInvalidJSON, Field: field, Message: fmt.Sprintf("the body names %q twice in one object; names must be unique", field)}
+		}
+		return &Error{Code: CodeInvalidJSON, Field: field, Message: fmt.Sprintf(
+			"the body names %q and %q in one object; names must be unique and differ in more than case", prev, n)}
+	}
+	f.spans = append(f.spans, [2]int{start, len(w.arena)})
+	return nil
 }
 
 // fold maps a name to one representative of its case-folding class (each

@@ -2,6 +2,7 @@ package strictjson_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/fundledger/fundledger/domain"
@@ -28,13 +29,21 @@ func TestDecodeRefusesAmbiguousAndUnknown(t *testing.T) {
 		{"wrong kind", `{"id":"A1","fiscal_year":"2019"}`, "invalid_request", "fiscal_year"},
 		{"amount as object", `{"id":"A1","amount":{}}`, "invalid_request", "amount"},
 		{"nested wrong kind", `{"id":"B1","control":{"count":"2"}}`, "invalid_request", "control.count"},
+		{"escaped duplicate", `{"id":"A1","amount":"1.00","\u0061mount":"700.00"}`, "invalid_json", "amount"},
+		{"escaped case variant", `{"id":"A1","amount":"1.00","\u0041mount":"700.00"}`, "invalid_json", "Amount"},
+		{"large object, case variant", `{"x0":1,"x1":1,"x2":1,"x3":1,"x4":1,"x5":1,"x6":1,"x7":1,"x8":1,"x9":1,"x10":1,"x11":1,"x12":1,"x13":1,"x14":1,"x15":1,"x16":1,"x17":1,"x18":1,"x19":1,"X7":2}`, "invalid_json", "X7"},
+		{"large object, duplicate", `{"x0":1,"x1":1,"x2":1,"x3":1,"x4":1,"x5":1,"x6":1,"x7":1,"x8":1,"x9":1,"x10":1,"x11":1,"x12":1,"x13":1,"x14":1,"x15":1,"x16":1,"x17":1,"x18":1,"x19":1,"x19":2}`, "invalid_json", "x19"},
+		{"large object, Kelvin sign", `{"x0":1,"x1":1,"x2":1,"x3":1,"x4":1,"x5":1,"x6":1,"x7":1,"x8":1,"x9":1,"x10":1,"x11":1,"x12":1,"x13":1,"x14":1,"x15":1,"x16":1,"x17":1,"x18":1,"x19":1,"\u212a":1,"k":2}`, "invalid_json", "k"},
+		{"large object, no duplicate", `{"x0":1,"x1":1,"x2":1,"x3":1,"x4":1,"x5":1,"x6":1,"x7":1,"x8":1,"x9":1,"x10":1,"x11":1,"x12":1,"x13":1,"x14":1,"x15":1,"x16":1,"x17":1,"x18":1,"x19":1,"y":2}`, "unknown_field", "x0"},
+		{"nested siblings, then a top-level variant", `{"id":"B1","control":{"count":1,"amount":"1"},"lines":[{"household":"H1","amount":"1"},{"household":"H2","amount":"1"}],"ID":"x"}`, "invalid_json", "ID"},
+		{"nested siblings, then a top-level unknown", `{"id":"B1","lines":[{"household":"H1","amount":"1"},{"household":"H2","amount":"1"}],"household":"x"}`, "unknown_field", "household"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var a domain.Allocate
 			var b domain.PayoutBatch
 			var target any = &a
-			if c.name == "nested case variant" || c.name == "nested wrong kind" {
+			if strings.HasPrefix(c.name, "nested") {
 				target = &b
 			}
 			err := strictjson.Decode([]byte(c.body), target)
