@@ -7,6 +7,7 @@
 package httpwrite
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -16,6 +17,8 @@ import (
 	"os"
 	"runtime/pprof"
 	"slices"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -115,13 +118,17 @@ func Run(ctx context.Context, cfg Config, log io.Writer) ([]figure.Figure, error
 	if err != nil {
 		return nil, err
 	}
+	base := "http://" + ln.Addr().String()
+	g0 := groups(base)
 	cpu0 := cpuTime()
 	viaHTTP := writepath.Measure(cfg.Duration, cfg.Clients, count(post))
 	cpuHTTP := cpuTime() - cpu0
+	g1 := groups(base)
 	stop()
 	cpu0 = cpuTime()
 	direct := writepath.Measure(cfg.Duration, cfg.Clients, count(submit))
 	cpuDirect := cpuTime() - cpu0
+	g2 := groups(base)
 	if f := failed.Load(); f > 0 {
 		return nil, fmt.Errorf("%d writes failed under load", f)
 	}
@@ -133,6 +140,10 @@ func Run(ctx context.Context, cfg Config, log io.Writer) ([]figure.Figure, error
 	fmt.Fprintf(log, "# CPU per commit: HTTP %.0f µs (%.2f cores busy), in-process %.0f µs (%.2f cores busy)\n",
 		perCommit(cpuHTTP, viaHTTP, cfg.Duration), cpuHTTP.Seconds()/cfg.Duration.Seconds(),
 		perCommit(cpuDirect, direct, cfg.Duration), cpuDirect.Seconds()/cfg.Duration.Seconds())
+	// Commits per group commit: per-group work (the store's append and
+	// fsync, the head witness) is shared by fewer commits when groups
+	// are smaller.
+	fmt.Fprintf(log, "# commits per group commit: HTTP %.1f, in-process %.1f\n", g1.sub(g0), g2.sub(g1))
 	return []figure.Figure{
 		{Name: "latency_p50_ms", Value: pct(httpLat, 0.5), Unit: "ms", Baseline: pct(inLat, 0.5)},
 		{Name: "latency_p99_ms", Value: pct(httpLat, 0.99), Unit: "ms", Baseline: pct(inLat, 0.99)},
@@ -158,6 +169,40 @@ func startProfile(path string) (func(), error) {
 		pprof.StopCPUProfile()
 		f.Close()
 	}, nil
+}
+
+// counts are the server's commit counters, read from its /metrics.
+type counts struct{ commits, groups float64 }
+
+// sub answers the commits per group between c0 and c (0 if unknown).
+func (c counts) sub(c0 counts) float64 {
+	if c.groups <= c0.groups {
+		return 0
+	}
+	return (c.commits - c0.commits) / (c.groups - c0.groups)
+}
+
+// groups reads fundledger_commits_total and fundledger_group_commits_total
+// from the server at base; zero counts if it cannot.
+func groups(base string) counts {
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		return counts{}
+	}
+	defer res.Body.Close()
+	var c counts
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		name, value, _ := strings.Cut(sc.Text(), " ")
+		v, _ := strconv.ParseFloat(value, 64)
+		switch name {
+		case "fundledger_commits_total":
+			c.commits = v
+		case "fundledger_group_commits_total":
+			c.groups = v
+		}
+	}
+	return c
 }
 
 // cpuTime answers the process's CPU time so far (user and system).
