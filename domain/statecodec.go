@@ -102,11 +102,9 @@ func EncodeState(w io.Writer, s *State) error {
 	e.count("writes", len(s.Writes))
 	for _, k := range sortedKeys(s.Writes) {
 		w := s.Writes[k]
-		if w == nil {
-			return nilEntry("write", k)
-		}
-		f := []string{k, w.ID, string(w.Type), w.Project, w.Amount.String(), w.Reverses, w.ReversedBy, strconv.Itoa(len(w.Postings))}
-		for _, p := range w.Postings {
+		ps := s.Postings(w)
+		f := []string{k, k, string(w.Type()), w.Project(), w.Amount().String(), w.Reverses(), w.ReversedBy(), strconv.Itoa(len(ps))}
+		for _, p := range ps {
 			f = append(f, string(p.Account), p.Amount.String())
 		}
 		e.fields(f...)
@@ -458,17 +456,25 @@ func (d *stateDecoder) state() (*State, error) {
 			if f, err = d.next(5); err != nil {
 				return nil, err
 			}
-			l := ls.next()
-			*l = LineState{Amount: p.money(f[1]), Status: f[2], Card: f[3], ReissuedBy: f[4]}
-			b.Lines[f[0]] = l
+			// The fields share their line's string: keep none of them, or
+			// the line stays in memory; share the register's strings instead.
+			l, hid, card := ls.next(), strings.Clone(f[0]), strings.Clone(f[3])
+			if h := s.Households[f[0]]; h != nil {
+				hid = h.ID
+				if f[3] == h.BankAccount {
+					card = h.BankAccount
+				}
+			}
+			*l = LineState{Amount: p.money(f[1]), Status: bankStatus(f[2]), Card: card, ReissuedBy: strings.Clone(f[4])}
+			b.Lines[hid] = l
 		}
 	}
 
 	if n, err = d.count("writes", 8); err != nil {
 		return nil, err
 	}
-	s.Writes = make(map[string]*Write, n)
-	ws := slab[Write]{left: n}
+	s.Writes = make(map[string]Write, n)
+	var postings []Posting
 	for range n {
 		if f, err = d.next(-1); err != nil {
 			return nil, err
@@ -483,15 +489,16 @@ func (d *stateDecoder) state() (*State, error) {
 		if len(f) != 8+2*np {
 			return nil, fmt.Errorf("%d fields in a write of %d postings", len(f), np)
 		}
-		w := ws.next()
-		*w = Write{ID: f[1], Type: EventType(f[2]), Project: f[3], Amount: p.money(f[4]), Reverses: f[5], ReversedBy: f[6]}
-		if np > 0 {
-			w.Postings = make([]Posting, np)
-			for j := range np {
-				w.Postings[j] = Posting{Account: Account(f[8+2*j]), Amount: p.money(f[9+2*j])}
-			}
+		if f[1] != f[0] {
+			return nil, fmt.Errorf("write %q filed under %q", f[1], f[0])
 		}
-		s.Writes[f[0]] = w
+		postings = postings[:0]
+		for j := range np {
+			postings = append(postings, Posting{Account: Account(f[8+2*j]), Amount: p.money(f[9+2*j])})
+		}
+		// Clone what is kept: a field shares its line's string.
+		s.Writes[strings.Clone(f[0])] = s.makeWrite(EventType(f[2]), postings, s.projectID(f[3]), p.money(f[4]),
+			strings.Clone(f[5]), strings.Clone(f[6]))
 	}
 
 	if n, err = d.count("balances", 2); err != nil {
@@ -502,7 +509,8 @@ func (d *stateDecoder) state() (*State, error) {
 		if f, err = d.next(2); err != nil {
 			return nil, err
 		}
-		s.Balances[Account(f[0])] = p.money(f[1])
+		_, a := s.accounts.intern(Account(f[0]))
+		s.Balances[a] = p.money(f[1])
 	}
 
 	if n, err = d.count("idnumbers", 2); err != nil {
