@@ -7,19 +7,20 @@ import "strings"
 // so at a million events they were most of the writer's heap. The common
 // write is a transfer (two postings, amount out of one account into
 // another, the amount being the write's own), kept as two indexes into the
-// state's table of account names and the amount; anything else keeps its
-// postings in the rare part. The fields few writes have (a project, the
+// state's table of account names and the amount in fen; anything else
+// keeps its postings in the rare part, as does an amount beyond int64. The fields few writes have (a project, the
 // write reversed, the reversal that reversed it, postings that are not a
 // plain transfer) live in that rare part, nil unless one is set.
 //
 // A Write is read through its methods. The rare part is shared by copies
 // and never changed in place: setting one of its fields makes a new one.
 type Write struct {
-	amount   Money // the write's amount; for a reversal, the amount its transfer moves
+	fen      int64 // the amount (see money), unless it is beyond int64
 	from, to uint32
+	rare     *writeRare
 	kind     writeKind
 	transfer bool // the postings are {from, -amount}, {to, amount}
-	rare     *writeRare
+	bigFen   bool // the amount is rare.amount
 }
 
 // writeRare holds what few writes have.
@@ -29,6 +30,16 @@ type writeRare struct {
 	reverses   string
 	reversedBy string
 	postings   []compactPosting // when the postings are not a plain transfer
+	amount     Money            // when it is beyond int64 fen
+}
+
+// money answers what the write keeps as its amount: the write's own, or
+// for a reversal kept as a transfer, the amount the transfer moves.
+func (w Write) money() Money {
+	if w.bigFen {
+		return w.rare.amount
+	}
+	return Fen(w.fen)
 }
 
 // compactPosting is a posting with its account interned.
@@ -71,7 +82,7 @@ func (w Write) Amount() Money {
 	if w.kind == kindReversal && w.transfer {
 		return Zero
 	}
-	return w.amount
+	return w.money()
 }
 
 // Project answers the project of an appropriation, payment or recovery.
@@ -124,7 +135,8 @@ func (t *accountTable) intern(a Account) (uint32, Account) {
 // Postings answers the write's postings, as its event recorded them.
 func (s *State) Postings(w Write) []Posting {
 	if w.transfer {
-		return []Posting{{Account: s.accounts.names[w.from], Amount: w.amount.Neg()}, {Account: s.accounts.names[w.to], Amount: w.amount}}
+		m := w.money()
+		return []Posting{{Account: s.accounts.names[w.from], Amount: m.Neg()}, {Account: s.accounts.names[w.to], Amount: m}}
 	}
 	if w.rare == nil || len(w.rare.postings) == 0 {
 		return nil
@@ -142,7 +154,7 @@ func (s *State) Postings(w Write) []Posting {
 // any others are kept as they are, in order, in the rare part. Postings()
 // answers the same list either way (nil for none).
 func (s *State) makeWrite(typ EventType, postings []Posting, project string, amount Money, reverses, reversedBy string) Write {
-	w := Write{kind: kindOf(typ), amount: amount}
+	w := Write{kind: kindOf(typ)}
 	rare := writeRare{project: project, reverses: reverses, reversedBy: reversedBy}
 	if w.kind == 0 {
 		rare.typ = EventType(strings.Clone(string(typ)))
@@ -153,17 +165,23 @@ func (s *State) makeWrite(typ EventType, postings []Posting, project string, amo
 	}
 	if len(postings) == 2 && postings[1].Amount.Equal(moved) && postings[0].Amount.Equal(moved.Neg()) &&
 		(w.kind != kindReversal || amount.IsZero()) {
-		w.transfer, w.amount = true, moved
+		w.transfer, amount = true, moved
 		w.from, _ = s.accounts.intern(postings[0].Account)
 		w.to, _ = s.accounts.intern(postings[1].Account)
-	} else if len(postings) > 0 {
+	}
+	if amount.big != nil {
+		w.bigFen, rare.amount = true, amount
+	} else {
+		w.fen = amount.fen
+	}
+	if len(postings) > 0 && !w.transfer {
 		rare.postings = make([]compactPosting, len(postings))
 		for i, p := range postings {
 			rare.postings[i] = compactPosting{amount: p.Amount}
 			rare.postings[i].account, _ = s.accounts.intern(p.Account)
 		}
 	}
-	if rare.typ != "" || rare.project != "" || rare.reverses != "" || rare.reversedBy != "" || rare.postings != nil {
+	if rare.typ != "" || rare.project != "" || rare.reverses != "" || rare.reversedBy != "" || rare.postings != nil || w.bigFen {
 		w.rare = &rare
 	}
 	return w

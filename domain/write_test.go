@@ -1,6 +1,9 @@
 package domain
 
-import "testing"
+import (
+	"testing"
+	"unsafe"
+)
 
 // TestCopiedWriteKeepsItsRarePart: a Write is a value whose rare part
 // copies share; reversing a write must give the state's copy a new rare
@@ -28,5 +31,14 @@ func TestCopiedWriteKeepsItsRarePart(t *testing.T) {
 	}
 	if b.s.Projects["P1"].Appropriated.String() != "1000.00" {
 		t.Fatalf("appropriated %s after a reversal of its reversal, want 1000.00", b.s.Projects["P1"].Appropriated)
+	}
+}
+
+// TestWriteStaysSmall: a ledger keeps one Write per money write, in a map
+// by value; 32 bytes is what issue 14 measured with (an int64 amount, two
+// account indexes, the rare part, the kind and two flags).
+func TestWriteStaysSmall(t *testing.T) {
+	if n := unsafe.Sizeof(Write{}); n > 32 {
+		t.Fatalf("a Write is %d bytes, want at most 32", n)
 	}
 }
