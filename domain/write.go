@@ -7,10 +7,10 @@ import "strings"
 // so at a million events they were most of the writer's heap. The common
 // write is a transfer (two postings, amount out of one account into
 // another, the amount being the write's own), kept as two indexes into the
-// state's table of account names and the amount in fen; anything else
-// keeps its postings in the rare part, as does an amount beyond int64. The fields few writes have (a project, the
-// write reversed, the reversal that reversed it, postings that are not a
-// plain transfer) live in that rare part, nil unless one is set.
+// state's table of account names and the amount in fen. What few writes
+// have (a project, the write reversed, the reversal that reversed it,
+// postings that are not a plain transfer, an amount beyond int64) lives in
+// the rare part, nil unless one is set.
 //
 // A Write is read through its methods. The rare part is shared by copies
 // and never changed in place: setting one of its fields makes a new one.
