@@ -122,7 +122,13 @@ func (s *State) apply(e Event) bool {
 		v := e
 		s.Villages[e.ID] = &v
 	case HouseholdRegistered:
-		s.Households[e.ID] = &Household{HouseholdRegistered: e}
+		h := &Household{HouseholdRegistered: e}
+		// Shared strings for what many households hold alike.
+		h.Category, h.Status = shared(e.Category, HouseholdTypes), shared(e.Status, HouseholdStatuses)
+		if v := s.Villages[e.Village]; v != nil {
+			h.Village = v.ID
+		}
+		s.Households[e.ID] = h
 		if _, taken := s.IDNumbers[CanonicalIDNumber(e.IDNumber)]; !taken {
 			s.IDNumbers[CanonicalIDNumber(e.IDNumber)] = e.ID
 		}
@@ -189,7 +195,7 @@ func (s *State) apply(e Event) bool {
 			b.Results = true
 			for _, l := range e.Lines {
 				if ls := b.Lines[l.Household]; ls != nil {
-					ls.Status = bankStatus(l.Status)
+					ls.Status = shared(l.Status, BankStatuses)
 				}
 			}
 		}
@@ -223,15 +229,16 @@ func (s *State) projectID(id string) string {
 	return strings.Clone(id) // its own string, never part of a decoder's line
 }
 
-// bankStatus answers a bank status as one of the shared constants, so a
-// million batch lines do not each hold a copy of "paid".
-func bankStatus(status string) string {
-	for _, b := range BankStatuses {
-		if b == status {
-			return b
+// shared answers word as the one of words it equals, so a million batch
+// lines or households do not each hold a copy of "paid" or "poor"; any
+// other word as its own string (see projectID).
+func shared(word string, words []string) string {
+	for _, w := range words {
+		if w == word {
+			return w
 		}
 	}
-	return strings.Clone(status) // its own string (see projectID)
+	return strings.Clone(word)
 }
 
 // projectDelta keeps a project's net appropriated and recovered figures as

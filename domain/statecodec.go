@@ -465,7 +465,7 @@ func (d *stateDecoder) state() (*State, error) {
 					card = h.BankAccount
 				}
 			}
-			*l = LineState{Amount: p.money(f[1]), Status: bankStatus(f[2]), Card: card, ReissuedBy: strings.Clone(f[4])}
+			*l = LineState{Amount: p.money(f[1]), Status: shared(f[2], BankStatuses), Card: card, ReissuedBy: strings.Clone(f[4])}
 			b.Lines[hid] = l
 		}
 	}
