@@ -187,6 +187,18 @@ func (s *State) makeWrite(typ EventType, postings []Posting, project string, amo
 	return w
 }
 
+// withPostings answers w with postings that are not a plain transfer, in
+// a rare part of its own (for DecodeState).
+func (w Write) withPostings(ps []compactPosting) Write {
+	rare := writeRare{}
+	if w.rare != nil {
+		rare = *w.rare
+	}
+	rare.postings = ps
+	w.rare = &rare
+	return w
+}
+
 // withReversedBy answers w with its reversal set; the rare part is copied,
 // never changed in place, so a copy of w taken before keeps its own.
 func (w Write) withReversedBy(id string) Write {

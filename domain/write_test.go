@@ -1,6 +1,9 @@
 package domain
 
 import (
+	"bytes"
+	"regexp"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -40,5 +43,31 @@ func TestCopiedWriteKeepsItsRarePart(t *testing.T) {
 func TestWriteStaysSmall(t *testing.T) {
 	if n := unsafe.Sizeof(Write{}); n > 32 {
 		t.Fatalf("a Write is %d bytes, want at most 32", n)
+	}
+}
+
+// TestDecodeStateRefusesAnAccountNumberBeyondTheTable: a write names its
+// accounts by number; a number the table does not hold is damage, never
+// an index out of range or another account.
+func TestDecodeStateRefusesAnAccountNumberBeyondTheTable(t *testing.T) {
+	b := newBook(t)
+	b.allocate("A1", "100000.00")
+	var buf bytes.Buffer
+	if err := EncodeState(&buf, b.s); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.String()
+	if _, err := DecodeState(strings.NewReader(good)); err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`(?m)^(A1\t.*\tt\t\d+\t)\d+$`)
+	if !re.MatchString(good) {
+		t.Fatalf("test needs A1 as a transfer:\n%s", good)
+	}
+	for _, n := range []string{"99", "-1", "x", "4294967296"} {
+		damaged := re.ReplaceAllString(good, "${1}"+n)
+		if _, err := DecodeState(strings.NewReader(damaged)); err == nil {
+			t.Fatalf("account number %s decoded", n)
+		}
 	}
 }
