@@ -223,6 +223,9 @@ func (s *State) addWrite(id string, e MoneyEvent, project string, amount Money) 
 // projectID answers the project's id as the register holds it, so a write
 // shares its string (a project never approved: the id as given).
 func (s *State) projectID(id string) string {
+	if id == "" {
+		return ""
+	}
 	if p := s.Projects[id]; p != nil {
 		return p.ID
 	}
