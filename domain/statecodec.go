@@ -512,7 +512,7 @@ func (d *stateDecoder) state() (*State, error) {
 		if f, err = d.next(2); err != nil {
 			return nil, err
 		}
-		i, a := s.accounts.intern(Account(f[0]))
+		i, a := s.accounts.intern(Account(strings.Clone(f[0])))
 		if int(i) != len(s.accounts.names)-1 {
 			return nil, fmt.Errorf("account %q listed twice", f[0])
 		}

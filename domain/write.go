@@ -118,6 +118,9 @@ type accountTable struct {
 	index map[Account]uint32
 }
 
+// intern answers a's number and the table's string for it, adding a
+// under its own string: the caller passes one that is not part of a larger
+// one (an event's, or a clone of a decoder's field).
 func (t *accountTable) intern(a Account) (uint32, Account) {
 	if i, ok := t.index[a]; ok {
 		return i, t.names[i]
@@ -125,7 +128,6 @@ func (t *accountTable) intern(a Account) (uint32, Account) {
 	if t.index == nil {
 		t.index = map[Account]uint32{}
 	}
-	a = Account(strings.Clone(string(a))) // its own string, not part of a larger one
 	i := uint32(len(t.names))
 	t.names = append(t.names, a)
 	t.index[a] = i
@@ -182,7 +184,8 @@ func (s *State) makeWrite(typ EventType, postings []Posting, project string, amo
 		}
 	}
 	if rare.typ != "" || rare.project != "" || rare.reverses != "" || rare.reversedBy != "" || rare.postings != nil || w.bigFen {
-		w.rare = &rare
+		r := rare // allocated here only, not for every write
+		w.rare = &r
 	}
 	return w
 }
