@@ -96,7 +96,7 @@ func (s *State) reissue(ref, household string) (string, error) {
 	}
 	bid, hid, isLine := ParseReissueOf(ref)
 	if !isLine {
-		if w, ok := s.Writes[ref]; !ok || w.Type != TypePayoutMade {
+		if w, ok := s.Writes[ref]; !ok || w.Type() != TypePayoutMade {
 			return "", notFound("reissue_of", "payout", ref)
 		}
 		return "", reject(ErrNotReissuable, "reissue_of", "payout %q was not failed or returned by the bank (a single payout has no bank report); only a failed or returned batch line is re-issued", ref)

@@ -17,13 +17,13 @@ func (c Reverse) decide(s *State) ([]Event, error) {
 	if !ok {
 		return nil, reject(ErrNotFound, "reverses", "write %q is not in this ledger; name the id of an allocation, integration, appropriation, payment, recovery, payout, batch or reversal", c.Reverses)
 	}
-	if w.ReversedBy != "" {
-		return nil, reject(ErrAlreadyReversed, "reverses", "write %q was already reversed by %q; reverse %q to restore it", c.Reverses, w.ReversedBy, w.ReversedBy)
+	if by := w.ReversedBy(); by != "" {
+		return nil, reject(ErrAlreadyReversed, "reverses", "write %q was already reversed by %q; reverse %q to restore it", c.Reverses, by, by)
 	}
 	if b, isBatch := s.Batches[c.Reverses]; isBatch && b.Results {
 		return nil, reject(ErrNotReversible, "reverses", "payout batch %q has bank results; failed or returned lines already went back to the fund", c.Reverses)
 	}
-	e := WriteReversed{ID: c.ID, Reverses: c.Reverses, Reason: c.Reason, Postings: Negate(w.Postings)}
+	e := WriteReversed{ID: c.ID, Reverses: c.Reverses, Reason: c.Reason, Postings: Negate(s.Postings(w))}
 	if err := s.checkPostings(e.Entries()); err != nil {
 		// The overdraft check speaks of an amount; a reversal has none; it
 		// names the write whose money has since moved on.

@@ -1,5 +1,7 @@
 package domain
 
+import "strings"
+
 // State is what the writer must know to decide the next command: the
 // ledger's registers and every account's balance. It is rebuilt by applying
 // events in order and never read from anywhere else.
@@ -12,7 +14,7 @@ type State struct {
 	Funds      map[string]*Fund
 	Projects   map[string]*Project
 	Batches    map[string]*Batch
-	Writes     map[string]*Write // money writes by id, the namespace reversals name
+	Writes     map[string]Write // money writes by id, the namespace reversals name
 	Balances   map[Account]Money
 	// IDNumbers maps a canonical (upper-case) ID number to the household
 	// registered under it: one person heads one household of a ledger.
@@ -20,6 +22,9 @@ type State struct {
 	// Standards is the table of subsidy standards, by item, each item's
 	// changes in the order recorded.
 	Standards map[string][]StandardSet
+
+	// accounts interns account names for Balances and Writes.
+	accounts accountTable
 }
 
 // Household is a registered household and what has happened to it since.
@@ -68,17 +73,6 @@ type LineState struct {
 	ReissuedBy string
 }
 
-// Write is a money write that a reversal can name.
-type Write struct {
-	ID         string
-	Type       EventType
-	Postings   []Posting
-	Project    string // for appropriations and recoveries
-	Amount     Money
-	Reverses   string // for a reversal: the write it reversed
-	ReversedBy string // the reversal that reversed this write, if any
-}
-
 // NewState answers the state of a ledger that has recorded nothing.
 func NewState() *State {
 	return &State{
@@ -87,7 +81,7 @@ func NewState() *State {
 		Funds:      map[string]*Fund{},
 		Projects:   map[string]*Project{},
 		Batches:    map[string]*Batch{},
-		Writes:     map[string]*Write{},
+		Writes:     map[string]Write{},
 		Balances:   map[Account]Money{},
 		IDNumbers:  map[string]string{},
 		Standards:  map[string][]StandardSet{},
@@ -104,7 +98,7 @@ func (s *State) Active(id string) bool {
 	if !ok {
 		return false
 	}
-	return w.ReversedBy == "" || !s.Active(w.ReversedBy)
+	return w.ReversedBy() == "" || !s.Active(w.ReversedBy())
 }
 
 // Apply records an event's effect. It never fails: the rules were checked
@@ -117,7 +111,8 @@ func (s *State) Apply(e Event) { s.apply(e) }
 func (s *State) apply(e Event) bool {
 	if m, ok := e.(MoneyEvent); ok {
 		for _, p := range m.Entries() {
-			s.Balances[p.Account] = s.Balances[p.Account].Add(p.Amount)
+			_, a := s.accounts.intern(p.Account)
+			s.Balances[a] = s.Balances[a].Add(p.Amount)
 		}
 	}
 	switch e := e.(type) {
@@ -127,7 +122,13 @@ func (s *State) apply(e Event) bool {
 		v := e
 		s.Villages[e.ID] = &v
 	case HouseholdRegistered:
-		s.Households[e.ID] = &Household{HouseholdRegistered: e}
+		h := &Household{HouseholdRegistered: e}
+		// Shared strings for what many households hold alike.
+		h.Category, h.Status = shared(e.Category, HouseholdTypes), shared(e.Status, HouseholdStatuses)
+		if v := s.Villages[e.Village]; v != nil {
+			h.Village = v.ID
+		}
+		s.Households[e.ID] = h
 		if _, taken := s.IDNumbers[CanonicalIDNumber(e.IDNumber)]; !taken {
 			s.IDNumbers[CanonicalIDNumber(e.IDNumber)] = e.ID
 		}
@@ -162,12 +163,12 @@ func (s *State) apply(e Event) bool {
 			p.Status = e.Status
 		}
 	case FundsAppropriated:
-		s.addWrite(e.ID, e, e.Project, e.Amount)
+		s.addWrite(e.ID, e, s.projectID(e.Project), e.Amount)
 		s.projectDelta(s.Writes[e.ID], 1)
 	case ProjectPaid:
-		s.addWrite(e.ID, e, e.Project, e.Amount)
+		s.addWrite(e.ID, e, s.projectID(e.Project), e.Amount)
 	case FundsRecovered:
-		s.addWrite(e.ID, e, e.Project, e.Amount)
+		s.addWrite(e.ID, e, s.projectID(e.Project), e.Amount)
 		s.projectDelta(s.Writes[e.ID], 1)
 	case PayoutMade:
 		s.addWrite(e.ID, e, "", e.Amount)
@@ -178,12 +179,14 @@ func (s *State) apply(e Event) bool {
 		}
 	case PayoutBatchAccepted:
 		b := &Batch{ID: e.ID, Fund: e.Fund, Lines: make(map[string]*LineState, len(e.Lines))}
-		for _, l := range e.Lines {
-			ls := &LineState{Amount: l.Amount}
-			if h := s.Households[l.Household]; h != nil {
-				ls.Card = h.BankAccount
+		states := make([]LineState, len(e.Lines)) // one block for the batch's lines
+		for i, l := range e.Lines {
+			ls, hid := &states[i], l.Household
+			ls.Amount = l.Amount
+			if h := s.Households[hid]; h != nil {
+				ls.Card, hid = h.BankAccount, h.ID // the register's strings, shared
 			}
-			b.Lines[l.Household] = ls
+			b.Lines[hid] = ls
 		}
 		s.Batches[e.ID] = b
 		s.addWrite(e.ID, e, "", e.Control.Amount)
@@ -192,7 +195,7 @@ func (s *State) apply(e Event) bool {
 			b.Results = true
 			for _, l := range e.Lines {
 				if ls := b.Lines[l.Household]; ls != nil {
-					ls.Status = l.Status
+					ls.Status = shared(l.Status, BankStatuses)
 				}
 			}
 		}
@@ -201,10 +204,10 @@ func (s *State) apply(e Event) bool {
 	case FindingAcknowledged:
 		// An answer for readers; no decision depends on it.
 	case WriteReversed:
-		w := &Write{ID: e.ID, Type: e.EventType(), Postings: e.Postings, Reverses: e.Reverses}
+		w := s.makeWrite(e.EventType(), e.Postings, "", Zero, e.Reverses, "")
 		s.Writes[e.ID] = w
-		if target := s.Writes[e.Reverses]; target != nil {
-			target.ReversedBy = e.ID
+		if target, ok := s.Writes[e.Reverses]; ok {
+			s.Writes[e.Reverses] = target.withReversedBy(e.ID)
 			s.projectDelta(w, 1)
 		}
 	default:
@@ -214,25 +217,49 @@ func (s *State) apply(e Event) bool {
 }
 
 func (s *State) addWrite(id string, e MoneyEvent, project string, amount Money) {
-	s.Writes[id] = &Write{ID: id, Type: e.EventType(), Postings: e.Entries(), Project: project, Amount: amount}
+	s.Writes[id] = s.makeWrite(e.EventType(), e.Entries(), project, amount, "", "")
+}
+
+// projectID answers the project's id as the register holds it, so a write
+// shares its string (a project never approved: the id as given).
+func (s *State) projectID(id string) string {
+	if id == "" {
+		return ""
+	}
+	if p := s.Projects[id]; p != nil {
+		return p.ID
+	}
+	return strings.Clone(id) // its own string, never part of a decoder's line
+}
+
+// shared answers word as the one of words it equals, so a million batch
+// lines or households do not each hold a copy of "paid" or "poor"; any
+// other word as its own string (see projectID).
+func shared(word string, words []string) string {
+	for _, w := range words {
+		if w == word {
+			return w
+		}
+	}
+	return strings.Clone(word)
 }
 
 // projectDelta keeps a project's net appropriated and recovered figures as
 // writes take effect (sign 1) or are undone (sign -1); a reversal undoes what
 // it reverses, so a reversal of a reversal redoes it.
-func (s *State) projectDelta(w *Write, sign int64) {
-	switch w.Type {
+func (s *State) projectDelta(w Write, sign int64) {
+	switch w.Type() {
 	case TypeWriteReversed:
-		if target := s.Writes[w.Reverses]; target != nil {
+		if target, ok := s.Writes[w.Reverses()]; ok {
 			s.projectDelta(target, -sign)
 		}
 	case TypeFundsAppropriated:
-		if p := s.Projects[w.Project]; p != nil {
-			p.Appropriated = p.Appropriated.Add(w.Amount.MulInt(sign))
+		if p := s.Projects[w.Project()]; p != nil {
+			p.Appropriated = p.Appropriated.Add(w.Amount().MulInt(sign))
 		}
 	case TypeFundsRecovered:
-		if p := s.Projects[w.Project]; p != nil {
-			p.Recovered = p.Recovered.Add(w.Amount.MulInt(sign))
+		if p := s.Projects[w.Project()]; p != nil {
+			p.Recovered = p.Recovered.Add(w.Amount().MulInt(sign))
 		}
 	}
 }

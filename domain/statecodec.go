@@ -18,7 +18,7 @@ import (
 // key order, so the same state always gives the same bytes: a writer
 // snapshot can be digested and compared.
 //
-//	fundledger state 1
+//	fundledger state 2
 //	ledger  <opened 0|1> <code> <name> <complaint phone> <issuer>
 //	villages <n>, then n lines: key id name township poor(0|1) exit-year
 //	households <n>, then n lines: key id village head id-number members
@@ -28,9 +28,12 @@ import (
 //	    approval-doc status appropriated recovered
 //	batches <n>, then per batch: key id fund results(0|1) <lines m>, and
 //	    m lines: household amount status card reissued-by
-//	writes <n>, then n lines: key id type project amount reverses
-//	    reversed-by <postings p> and p pairs account amount
-//	balances <n>, then n lines: account amount
+//	accounts <n>, then n lines: account balance (empty: none kept); the
+//	    accounts in order, numbered from 0, are the table writes name
+//	writes <n>, then n lines: id type project amount reverses reversed-by,
+//	    then "t" from to (a transfer of amount from one numbered account
+//	    to another), or <postings p> and p pairs account-number amount;
+//	    for a reversal kept as a transfer, amount is what it moves
 //	idnumbers <n>, then n lines: id-number household
 //	standards <n>, then per item: item <sets m>, and m lines: item amount
 //	    unit eligibility date
@@ -42,7 +45,12 @@ import (
 // can tell the two apart. Amounts are written with exactly two decimals.
 // A field added to one of these types must be added here too:
 // TestStateCodecCoversEveryField fills every field and fails otherwise.
-const stateCodecMagic = "fundledger state 1"
+//
+// State 1 wrote balances by account and each write's postings with their
+// account names; state 2 numbers the accounts once (issue 14), so a write
+// is a short line and a reader fills its account table without looking
+// every name up.
+const stateCodecMagic = "fundledger state 2"
 
 // EncodeState writes s in the line format above.
 func EncodeState(w io.Writer, s *State) error {
@@ -99,21 +107,44 @@ func EncodeState(w io.Writer, s *State) error {
 			e.fields(hk, l.Amount.String(), l.Status, l.Card, l.ReissuedBy)
 		}
 	}
+	// Every account a balance or a write names, in order; a write names
+	// its accounts by their number in this list.
+	number := make(map[Account]int, len(s.Balances))
+	for a := range s.Balances {
+		number[a] = 0
+	}
+	for _, a := range s.accounts.names {
+		number[a] = 0
+	}
+	accounts := sortedKeys(number)
+	for i, a := range accounts {
+		number[a] = i
+	}
+	e.count("accounts", len(accounts))
+	for _, a := range accounts {
+		bal := ""
+		if m, ok := s.Balances[a]; ok {
+			bal = m.String()
+		}
+		e.fields(string(a), bal)
+	}
 	e.count("writes", len(s.Writes))
+	var f []string
 	for _, k := range sortedKeys(s.Writes) {
 		w := s.Writes[k]
-		if w == nil {
-			return nilEntry("write", k)
-		}
-		f := []string{k, w.ID, string(w.Type), w.Project, w.Amount.String(), w.Reverses, w.ReversedBy, strconv.Itoa(len(w.Postings))}
-		for _, p := range w.Postings {
-			f = append(f, string(p.Account), p.Amount.String())
+		f = append(f[:0], k, string(w.Type()), w.Project(), w.money().String(), w.Reverses(), w.ReversedBy())
+		switch {
+		case w.transfer:
+			f = append(f, "t", strconv.Itoa(number[s.accounts.names[w.from]]), strconv.Itoa(number[s.accounts.names[w.to]]))
+		case w.rare != nil:
+			f = append(f, strconv.Itoa(len(w.rare.postings)))
+			for _, p := range w.rare.postings {
+				f = append(f, strconv.Itoa(number[s.accounts.names[p.account]]), p.amount.String())
+			}
+		default:
+			f = append(f, "0")
 		}
 		e.fields(f...)
-	}
-	e.count("balances", len(s.Balances))
-	for _, k := range sortedKeys(s.Balances) {
-		e.fields(string(k), s.Balances[k].String())
 	}
 	e.count("idnumbers", len(s.IDNumbers))
 	for _, k := range sortedKeys(s.IDNumbers) {
@@ -458,51 +489,84 @@ func (d *stateDecoder) state() (*State, error) {
 			if f, err = d.next(5); err != nil {
 				return nil, err
 			}
-			l := ls.next()
-			*l = LineState{Amount: p.money(f[1]), Status: f[2], Card: f[3], ReissuedBy: f[4]}
-			b.Lines[f[0]] = l
-		}
-	}
-
-	if n, err = d.count("writes", 8); err != nil {
-		return nil, err
-	}
-	s.Writes = make(map[string]*Write, n)
-	ws := slab[Write]{left: n}
-	for range n {
-		if f, err = d.next(-1); err != nil {
-			return nil, err
-		}
-		if len(f) < 8 {
-			return nil, fmt.Errorf("%d fields in a write", len(f))
-		}
-		np, err := atoi(f[7])
-		if err != nil {
-			return nil, err
-		}
-		if len(f) != 8+2*np {
-			return nil, fmt.Errorf("%d fields in a write of %d postings", len(f), np)
-		}
-		w := ws.next()
-		*w = Write{ID: f[1], Type: EventType(f[2]), Project: f[3], Amount: p.money(f[4]), Reverses: f[5], ReversedBy: f[6]}
-		if np > 0 {
-			w.Postings = make([]Posting, np)
-			for j := range np {
-				w.Postings[j] = Posting{Account: Account(f[8+2*j]), Amount: p.money(f[9+2*j])}
+			// The fields share their line's string: keep none of them, or
+			// the line stays in memory; share the register's strings instead.
+			l, hid, card := ls.next(), strings.Clone(f[0]), strings.Clone(f[3])
+			if h := s.Households[f[0]]; h != nil {
+				hid = h.ID
+				if f[3] == h.BankAccount {
+					card = h.BankAccount
+				}
 			}
+			*l = LineState{Amount: p.money(f[1]), Status: shared(f[2], BankStatuses), Card: card, ReissuedBy: strings.Clone(f[4])}
+			b.Lines[hid] = l
 		}
-		s.Writes[f[0]] = w
 	}
 
-	if n, err = d.count("balances", 2); err != nil {
+	if n, err = d.count("accounts", 2); err != nil {
 		return nil, err
 	}
 	s.Balances = make(map[Account]Money, n)
+	s.accounts = accountTable{names: make([]Account, 0, n), index: make(map[Account]uint32, n)}
 	for range n {
 		if f, err = d.next(2); err != nil {
 			return nil, err
 		}
-		s.Balances[Account(f[0])] = p.money(f[1])
+		i, a := s.accounts.intern(Account(strings.Clone(f[0])))
+		if int(i) != len(s.accounts.names)-1 {
+			return nil, fmt.Errorf("account %q listed twice", f[0])
+		}
+		if f[1] != "" {
+			s.Balances[a] = p.money(f[1])
+		}
+	}
+	accounts := uint32(n)
+	account := func(s string) uint32 {
+		i, err := strconv.ParseUint(s, 10, 32)
+		if err != nil || uint32(i) >= accounts {
+			if p.err == nil {
+				p.err = fmt.Errorf("bad account number %q of %d", s, accounts)
+			}
+			return 0
+		}
+		return uint32(i)
+	}
+
+	if n, err = d.count("writes", 7); err != nil {
+		return nil, err
+	}
+	s.Writes = make(map[string]Write, n)
+	for range n {
+		if f, err = d.next(-1); err != nil {
+			return nil, err
+		}
+		if len(f) < 7 {
+			return nil, fmt.Errorf("%d fields in a write", len(f))
+		}
+		// Clone what is kept: a field shares its line's string.
+		w := s.makeWrite(EventType(f[1]), nil, s.projectID(f[2]), p.money(f[3]), strings.Clone(f[4]), strings.Clone(f[5]))
+		if f[6] == "t" {
+			if len(f) != 9 {
+				return nil, fmt.Errorf("%d fields in a transfer", len(f))
+			}
+			w.transfer, w.from, w.to = true, account(f[7]), account(f[8])
+		} else {
+			np, err := atoi(f[6])
+			if err != nil {
+				return nil, err
+			}
+			if len(f) != 7+2*np {
+				return nil, fmt.Errorf("%d fields in a write of %d postings", len(f), np)
+			}
+			if np > 0 {
+				ps := make([]compactPosting, np)
+				for j := range ps {
+					ps[j] = compactPosting{account: account(f[7+2*j]), amount: p.money(f[8+2*j])}
+				}
+				w = w.withPostings(ps)
+			}
+		}
+		s.Writes[strings.Clone(f[0])] = w
 	}
 
 	if n, err = d.count("idnumbers", 2); err != nil {

@@ -18,6 +18,9 @@ var awkward = []string{"", "a\tb", "line\nbreak", "cr\r", `"quoted"`, `back\slas
 // zero value and from the other fields', so a field the codec forgets
 // comes back different.
 func fill(v reflect.Value, n *int) {
+	if !v.CanSet() {
+		return // an unexported field: a compact Write's (see fillWrites)
+	}
 	*n++
 	switch v.Kind() {
 	case reflect.String:
@@ -62,7 +65,71 @@ func filledState() *State {
 	s := NewState()
 	n := 0
 	fill(reflect.ValueOf(s).Elem(), &n)
+	fillWrites(s, &n)
 	return s
+}
+
+// fillWrites replaces the writes fill made (a Write's fields are
+// unexported) with one of every shape: a transfer, postings that are not
+// one, a project, a reversal of a transfer and one of other postings, one
+// reversed, an unknown type, no postings and an empty list, with awkward
+// strings in every field and in the accounts.
+func fillWrites(s *State, n *int) {
+	str := func() string { *n++; return fmt.Sprintf("%s%d", awkward[*n%len(awkward)], *n) }
+	acct := func() Account { return Account("household:" + str()) }
+	amt := func() Money { *n++; return Fen(int64(*n) * 101) }
+	s.Writes = map[string]Write{}
+	a, b, m := acct(), acct(), amt()
+	big, _ := ParseStoredMoney("123456789012345678901234.56")
+	for _, w := range []struct {
+		typ                           EventType
+		postings                      []Posting
+		project, reverses, reversedBy string
+		amount                        Money
+	}{
+		{typ: TypePayoutMade, postings: transfer(a, b, m), amount: m},
+		{typ: TypeFundAllocated, postings: transfer(acct(), acct(), big), amount: big},
+		{typ: TypePayoutMade, postings: transfer(a, b, m), amount: amt()}, // an amount other than the transfer's
+		{typ: TypePayoutBatchAccepted, postings: []Posting{{a, m.MulInt(-2)}, {b, m}, {acct(), m}}, amount: m.MulInt(2)},
+		{typ: TypeFundsAppropriated, postings: transfer(a, b, m), project: str(), amount: m, reversedBy: str()},
+		{typ: TypeWriteReversed, postings: Negate(transfer(a, b, m)), reverses: str()},
+		{typ: TypeWriteReversed, postings: Negate(transfer(a, b, m)), reverses: str(), reversedBy: str(), amount: amt()},
+		{typ: TypeWriteReversed, postings: []Posting{{a, m}, {b, m.Neg()}, {a, Zero}}, reverses: str()},
+		{typ: EventType(str()), postings: transfer(a, b, m), project: str(), amount: m},
+		{typ: TypeProjectPaid, project: str(), amount: amt()},
+		{typ: TypeFundsRecovered, postings: []Posting{}, project: str(), amount: amt(), reverses: str()},
+	} {
+		s.Writes[str()] = s.makeWrite(w.typ, w.postings, w.project, w.amount, w.reverses, w.reversedBy)
+	}
+}
+
+// sameState reports whether two states hold the same registers: writes
+// compared by what their methods answer, the interning table not at all
+// (its order is how the accounts were met).
+func sameState(a, b *State) bool {
+	if !reflect.DeepEqual(writeViews(a), writeViews(b)) {
+		return false
+	}
+	ac, bc := *a, *b
+	ac.Writes, bc.Writes, ac.accounts, bc.accounts = nil, nil, accountTable{}, accountTable{}
+	return reflect.DeepEqual(&ac, &bc)
+}
+
+// writeView is a write as a decision sees it.
+type writeView struct {
+	Type                          EventType
+	Postings                      []Posting
+	Project, Reverses, ReversedBy string
+	Amount                        Money
+}
+
+func writeViews(s *State) map[string]writeView {
+	out := make(map[string]writeView, len(s.Writes))
+	for id, w := range s.Writes {
+		out[id] = writeView{Type: w.Type(), Postings: s.Postings(w), Project: w.Project(), Reverses: w.Reverses(),
+			ReversedBy: w.ReversedBy(), Amount: w.Amount()}
+	}
+	return out
 }
 
 func encodeState(t *testing.T, s *State) []byte {
@@ -85,8 +152,8 @@ func TestStateCodecCoversEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, first)
 	}
-	if !reflect.DeepEqual(got, s) {
-		t.Fatalf("decoded state differs:\n got %#v\nwant %#v", got, s)
+	if !sameState(got, s) {
+		t.Fatalf("decoded state differs:\n got %#v\nwant %#v", writeViews(got), writeViews(s))
 	}
 	if second := encodeState(t, got); !bytes.Equal(first, second) {
 		t.Fatalf("re-encoded bytes differ:\n%s\n---\n%s", first, second)
@@ -100,7 +167,7 @@ func TestEmptyStateRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, NewState()) {
+	if !sameState(got, NewState()) {
 		t.Fatalf("got %#v", got)
 	}
 }

@@ -40,16 +40,17 @@ import (
 //
 // The body is three parts, each ending in a newline:
 //
-//	header: {"format":3,"ledger":…,"seq":…,"hash":…,"time":…,"keys":N,"keys_from":F}
+//	header: {"format":4,"ledger":…,"seq":…,"hash":…,"time":…,"keys":N,"keys_from":F}
 //	state:  domain.EncodeState (lines, ending in "end")
 //	keys:   N lines `<request hash> <seq> <commit hash> <quoted key>`, by key
 //
 // The keys are those the writer held in RAM: the key of every commit from
 // seq F on (F is 1 without a key index; with one, older keys are in the
 // index, see keyTable). Format 1 held the state as one line of JSON, format
-// 2 every key with no keys_from; a snapshot of another format is discarded
-// (the writer replays), never read as this one.
-const writerSnapFormat = 3
+// 2 every key with no keys_from, format 3 the state's accounts by name in
+// every write (state 1); a snapshot of another format is discarded (the
+// writer replays), never read as this one.
+const writerSnapFormat = 4
 
 // writerKeyFile holds the key that signs a data dir's writer snapshots.
 const writerKeyFile = "snapshot.key"
