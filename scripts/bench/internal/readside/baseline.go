@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	natsgo "github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/fundledger/fundledger/domain"
@@ -67,19 +66,11 @@ func measureBaselines(ctx context.Context, store *flnats.Store) (baselines, erro
 // message holds 1,000 commits, so this is one header parse per 1,000 events
 // and measures mostly how warm the file store's cache is.
 func rawReplay(ctx context.Context, store *flnats.Store) (float64, error) {
-	nc, err := natsgo.Connect("", natsgo.InProcessServer(store.Server()))
+	st, nc, err := ledgerStream(ctx, store)
 	if err != nil {
 		return 0, err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return 0, err
-	}
-	st, err := js.Stream(ctx, "FUNDLEDGER_"+code)
-	if err != nil {
-		return 0, err
-	}
 	info, err := st.Info(ctx)
 	if err != nil {
 		return 0, err

@@ -178,24 +178,34 @@ func writeHeapProfile(path string) error {
 
 // storedBytes answers the bytes of the ledger's stream in the store.
 func storedBytes(ctx context.Context, store *flnats.Store) (uint64, error) {
-	nc, err := natsgo.Connect("", natsgo.InProcessServer(store.Server()))
+	st, nc, err := ledgerStream(ctx, store)
 	if err != nil {
 		return 0, err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return 0, err
-	}
-	st, err := js.Stream(ctx, "FUNDLEDGER_"+code)
-	if err != nil {
-		return 0, err
-	}
 	info, err := st.Info(ctx)
 	if err != nil {
 		return 0, err
 	}
 	return info.State.Bytes, nil
+}
+
+// ledgerStream answers the ledger's JetStream stream over a connection of
+// its own to the store's in-process server; the caller closes nc.
+func ledgerStream(ctx context.Context, store *flnats.Store) (jetstream.Stream, *natsgo.Conn, error) {
+	nc, err := natsgo.Connect("", natsgo.InProcessServer(store.Server()))
+	if err != nil {
+		return nil, nil, err
+	}
+	js, err := jetstream.New(nc)
+	if err == nil {
+		var st jetstream.Stream
+		if st, err = js.Stream(ctx, "FUNDLEDGER_"+code); err == nil {
+			return st, nc, nil
+		}
+	}
+	nc.Close()
+	return nil, nil, err
 }
 
 // measureCuts times, on the rebuilt ledger, a record cut (as_of=N at the
