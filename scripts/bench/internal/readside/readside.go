@@ -262,7 +262,7 @@ func measureCuts(ctx context.Context, store *flnats.Store, p *projections.Projec
 		return nil, err
 	}
 	refTook := time.Since(start)
-	fmt.Fprintf(log, "# record cut as_of=%d: %s, %s (%d events folded, from the nearest snapshot)\n", n,
+	fmt.Fprintf(log, "# record cut as_of=%d: %s, %s (a model of %d events, read from the nearest snapshot and folded to the cut; its fingerprint taken inside the timing)\n", n,
 		recTook[0].Round(time.Millisecond), recTook[1].Round(time.Millisecond), recEvents)
 	fmt.Fprintf(log, "# business cut as_of=%s: %s (the first, which reads the late commits once), %s (%d events folded: the record model before the first later-dated commit, plus the back-dated ones)\n",
 		date, busTook[0].Round(time.Millisecond), busTook[1].Round(time.Millisecond), busEvents)
