@@ -231,17 +231,7 @@ func TestOldFormatWriterSnapshotIsDiscarded(t *testing.T) {
 			t.Fatalf("format 1 snapshot read: %v", err)
 		}
 	}
-	m := NewManager(store, Options{Logger: quiet, SnapshotDir: dir})
-	defer m.Close()
-	full := NewManager(store, Options{Logger: quiet})
-	defer full.Close()
-	w := loaded(t, m)
-	if w.snapSeq != 0 {
-		t.Fatalf("started from snapshot %d of format 1", w.snapSeq)
-	}
-	if a, b := encoded(t, w), encoded(t, loaded(t, full)); a != b || w.state.Funds["A8"] == nil {
-		t.Fatal("state after discarding the old snapshots differs from a full replay")
-	}
+	replaysPastOldSnapshots(t, store, dir, 1)
 }
 
 // TestFormat3WriterSnapshotIsDiscarded: a genuinely signed snapshot of
@@ -271,13 +261,21 @@ func TestFormat3WriterSnapshotIsDiscarded(t *testing.T) {
 			t.Fatalf("format 3 snapshot read: %v", err)
 		}
 	}
+	replaysPastOldSnapshots(t, store, dir, 3)
+}
+
+// replaysPastOldSnapshots checks that a writer over dir, whose snapshots are
+// all of an old format, starts from none of them and ends in the state a
+// full replay of the chain gives.
+func replaysPastOldSnapshots(t *testing.T, store eventstore.Store, dir string, format int) {
+	t.Helper()
 	m := NewManager(store, Options{Logger: quiet, SnapshotDir: dir})
 	defer m.Close()
 	full := NewManager(store, Options{Logger: quiet})
 	defer full.Close()
 	w := loaded(t, m)
 	if w.snapSeq != 0 {
-		t.Fatalf("started from snapshot %d of format 3", w.snapSeq)
+		t.Fatalf("started from snapshot %d of format %d", w.snapSeq, format)
 	}
 	if a, b := encoded(t, w), encoded(t, loaded(t, full)); a != b || w.state.Funds["A8"] == nil {
 		t.Fatal("state after discarding the old snapshots differs from a full replay")
